@@ -1,0 +1,93 @@
+// The report the analyzer produces: one language, fully resolved, deterministic. Renderers (text,
+// markdown, json, junit) only format it; schemas/report.schema.json describes its JSON form.
+
+export type Severity = 'critical' | 'warning' | 'info';
+export const SEVERITIES: readonly Severity[] = ['critical', 'warning', 'info'];
+export type Lang = 'en' | 'ja';
+
+export interface Evidence {
+  /** Bundle-relative path of the artifact. */
+  path: string;
+  /** 1-based line in a text artifact. */
+  line?: number;
+  /** JSON pointer into a JSON artifact. */
+  pointer?: string;
+  /** A few lines of the artifact around the evidence, as stored in the bundle (already redacted). */
+  excerpt: string[];
+}
+
+export interface ObjectRef {
+  kind: string;
+  namespace?: string;
+  name: string;
+}
+
+export type ScopeLevel = 'cluster' | 'node' | 'namespace' | 'host';
+
+export interface Finding {
+  ruleId: string;
+  severity: Severity;
+  title: string;
+  /** Specific: names the node/pod/IP. */
+  summary: string;
+  cause: string;
+  fix: string;
+  /** Commands a human runs to confirm. */
+  confirm: string[];
+  scope: { level: ScopeLevel; names: string[] };
+  objects: ObjectRef[];
+  evidence: Evidence[];
+}
+
+export interface SkippedRule {
+  ruleId: string;
+  title: string;
+  /** Why the rule could not run: missing paths and the manifest's reason for each. */
+  reason: string;
+  missing: string[];
+}
+
+export interface TimelineEntry {
+  /** UTC RFC 3339. */
+  at: string;
+  kind: 'event' | 'package' | 'rollout' | 'restart' | 'boot' | 'config';
+  host?: string;
+  text: string;
+  path: string;
+  line?: number;
+}
+
+export interface CollectionGap {
+  path: string;
+  host?: string;
+  status: string;
+  reason: string;
+}
+
+export interface Report {
+  reportVersion: 1;
+  lang: Lang;
+  summary: {
+    cluster: string;
+    collectedAt: string;
+    finishedAt: string;
+    interrupted: boolean;
+    bundle: { name: string; sha256: string | null; formatVersion: number; tool: string };
+    hosts: { reached: string[]; unreached: { name: string; error: string }[] };
+    rulePack: { version: string; hash: string; rules: number };
+    counts: { critical: number; warning: number; info: number; skipped: number; passed: number };
+  };
+  scope: {
+    /** The widest level at which anything warning or above was found; 'none' when nothing was. */
+    level: 'none' | 'cluster' | 'nodes' | 'namespaces' | 'hosts';
+    nodes: { name: string; ruleIds: string[] }[];
+    namespaces: { name: string; ruleIds: string[] }[];
+    hosts: { name: string; ruleIds: string[] }[];
+    clusterWide: string[];
+  };
+  findings: Finding[];
+  recentChanges: TimelineEntry[];
+  gaps: { unreachedHosts: { name: string; error: string }[]; items: CollectionGap[] };
+  skipped: SkippedRule[];
+  passed: string[];
+}

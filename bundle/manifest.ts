@@ -1,0 +1,62 @@
+// Types of manifest.json (schemas/manifest.schema.json is the contract; these mirror it).
+
+export type HostRole = 'proxmox' | 'control-plane' | 'worker';
+export type ItemKind = 'command' | 'file' | 'kube' | 'capture' | 'attachment';
+export type ItemStatus = 'ok' | 'failed' | 'timeout' | 'not-found' | 'permission-denied' | 'skipped';
+
+export interface HostRecord {
+  name: string;
+  address: string;
+  roles: HostRole[];
+  reached: boolean;
+  error?: string | null;
+  hostKeyFingerprint?: string | null;
+  /** Host clock minus the collector's clock at collection, in ms. */
+  clockOffsetMs?: number | null;
+}
+
+export interface ItemRecord {
+  path: string;
+  host?: string | null;
+  kind: ItemKind;
+  /** The command line run, or the file path read, on the host. */
+  source: string;
+  status: ItemStatus;
+  exitCode?: number | null;
+  /** First 4 KiB of stderr, or the reason an item could not be collected. */
+  stderr?: string | null;
+  startedAt?: string | null;
+  durationMs?: number | null;
+  bytes?: number | null;
+  sha256?: string | null;
+  truncated?: boolean;
+  /** Values removed per redactor name; never the values themselves. */
+  redactions?: Record<string, number>;
+}
+
+export interface ArpProbeRecord {
+  host: string;
+  interface: string;
+  targets: string[];
+  tool?: string | null;
+  seconds?: number;
+}
+
+export interface Manifest {
+  format: 'labsnap-bundle';
+  formatVersion: number;
+  tool: { name: string; version: string };
+  cluster: string;
+  collectedAt: string;
+  finishedAt: string;
+  note?: string | null;
+  commandLine: string[];
+  mode?: 'ssh' | 'local' | 'synthetic';
+  hosts: HostRecord[];
+  items: ItemRecord[];
+  arpProbes?: ArpProbeRecord[];
+  redaction?: { enabled: boolean; pseudonymized?: string[] };
+  interrupted: boolean;
+}
+
+export const STDERR_LIMIT = 4096;
