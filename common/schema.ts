@@ -3,6 +3,7 @@
 import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
 import type { LocatedYaml } from './yaml.js';
+import { compareText } from './compare.js';
 
 // ajv-formats is CommonJS; under NodeNext its default export arrives wrapped.
 const addFormats = (addFormatsModule as unknown as { default?: typeof addFormatsModule }).default ?? addFormatsModule;
@@ -55,5 +56,5 @@ export function validateAgainst(schema: object, value: unknown, file: string, lo
     const line = located?.lineOf(pointer);
     problems.push({ file, pointer, message, ...(line !== undefined ? { line } : {}) });
   }
-  return problems.sort((a, b) => (a.line ?? 0) - (b.line ?? 0) || a.pointer.localeCompare(b.pointer));
+  return problems.sort((a, b) => (a.line ?? 0) - (b.line ?? 0) || compareText(a.pointer, b.pointer));
 }

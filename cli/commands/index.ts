@@ -1,8 +1,14 @@
 // Every command the CLI offers, registered in one place.
 import type { Argv } from 'yargs';
 import type { CliContext } from '../context.js';
+import { registerAnalyze } from './analyze.js';
+import { registerCollect } from './collect.js';
+import { registerInspect } from './inspect.js';
+import { registerRules } from './rules.js';
 
 export function registerCommands(parser: Argv, ctx: CliContext): void {
-  void parser;
-  void ctx;
+  registerAnalyze(parser, ctx);
+  registerRules(parser, ctx);
+  registerCollect(parser, ctx);
+  registerInspect(parser, ctx);
 }

@@ -1,0 +1,128 @@
+// Which artifacts a bundle holds and, for the ones it lacks, why: the manifest's record (failed,
+// timeout, not-found ...), an unreached host, a damaged entry, or "not collected". Rules that cannot
+// read their inputs are skipped with these reasons instead of passing silently.
+import type { ItemRecord, Manifest } from '../../bundle/manifest.js';
+import { compareText } from '../../common/compare.js';
+
+export type ArtifactState = 'present' | 'damaged' | 'failed' | 'missing';
+
+export interface ArtifactStatus {
+  state: ArtifactState;
+  reason?: string;
+}
+
+export class ArtifactIndex {
+  private readonly items = new Map<string, ItemRecord>();
+  private readonly present = new Map<string, number>();
+  private readonly damaged = new Map<string, string>();
+  private readonly unreached = new Map<string, string>();
+
+  constructor(private readonly manifest: Manifest) {
+    for (const item of manifest.items) this.items.set(item.path, item);
+    for (const host of manifest.hosts) if (!host.reached) this.unreached.set(host.name, host.error ?? 'not reached');
+  }
+
+  markPresent(path: string, size: number): void {
+    this.present.set(path, size);
+  }
+
+  markDamaged(path: string, reason: string): void {
+    this.damaged.set(path, reason);
+  }
+
+  item(path: string): ItemRecord | undefined {
+    return this.items.get(path);
+  }
+
+  /** Present, undamaged, and either collected without error or with output kept despite an error. */
+  usable(path: string): boolean {
+    if (!this.present.has(path) || this.damaged.has(path)) return false;
+    const item = this.items.get(path);
+    return !item || item.status === 'ok' || (this.present.get(path) ?? 0) > 0;
+  }
+
+  status(path: string): ArtifactStatus {
+    const damage = this.damaged.get(path);
+    if (damage !== undefined) return { state: 'damaged', reason: `unreadable in the bundle: ${damage}` };
+    const item = this.items.get(path);
+    if (this.usable(path)) return { state: 'present' };
+    if (item && item.status !== 'ok') {
+      const detail = item.stderr ? `: ${firstLine(item.stderr)}` : item.exitCode != null ? ` (exit ${item.exitCode})` : '';
+      return { state: 'failed', reason: `${item.status}${detail}` };
+    }
+    if (item && this.present.has(path)) return { state: 'failed', reason: 'collected but empty' };
+    if (item) return { state: 'missing', reason: 'listed in the manifest but absent from the bundle' };
+    const host = /^hosts\/([^/]+)\//.exec(path)?.[1];
+    if (host !== undefined && this.unreached.has(host)) return { state: 'missing', reason: `host ${host} was not reached: ${this.unreached.get(host)}` };
+    return { state: 'missing', reason: 'not collected' };
+  }
+
+  whyMissing(path: string): string | undefined {
+    const s = this.status(path);
+    return s.state === 'present' ? undefined : s.reason;
+  }
+
+  /** Usable paths matching a pattern (`*` within one segment, `**` across segments), sorted. */
+  matchUsable(pattern: string): string[] {
+    const re = patternRegex(pattern);
+    return [...this.present.keys()].filter((p) => re.test(p) && this.usable(p)).sort();
+  }
+
+  /** Why nothing usable matches a pattern: each listed path with its reason, or the pattern itself. */
+  explainMissing(pattern: string): { path: string; reason: string }[] {
+    const re = patternRegex(pattern);
+    const known = new Set([...this.items.keys(), ...this.present.keys(), ...this.damaged.keys()]);
+    const listed = [...known].filter((p) => re.test(p)).sort();
+    if (listed.length === 0) return [{ path: pattern, reason: 'not in the bundle' }];
+    return listed.map((path) => ({ path, reason: this.whyMissing(path) ?? 'present' }));
+  }
+
+  /** Usable paths under a folder prefix (e.g. `hosts/w1/files/etc/cni/net.d/`), sorted. */
+  listUsable(prefix: string): string[] {
+    return [...this.present.keys()].filter((p) => p.startsWith(prefix) && this.usable(p)).sort();
+  }
+
+  /** Manifest items that are not ok, for the report's collection gaps. */
+  failedItems(): ItemRecord[] {
+    return [...this.items.values()].filter((i) => i.status !== 'ok').sort((a, b) => compareText(a.path, b.path));
+  }
+
+  damagedEntries(): { path: string; reason: string }[] {
+    return [...this.damaged.entries()].map(([path, reason]) => ({ path, reason })).sort((a, b) => compareText(a.path, b.path));
+  }
+
+  /** Items listed as ok whose file is absent (directory listings excepted: they have no file). */
+  absentItems(): ItemRecord[] {
+    return [...this.items.values()]
+      .filter((i) => i.status === 'ok' && !this.present.has(i.path) && !this.isFolderItem(i.path))
+      .sort((a, b) => compareText(a.path, b.path));
+  }
+
+  /** A directory listing recorded as an item (its files, if any, are separate entries). */
+  isFolderItem(path: string): boolean {
+    const prefix = path.endsWith('/') ? path : `${path}/`;
+    if (this.present.has(path)) return false;
+    const item = this.items.get(path);
+    return item !== undefined && (item.source.endsWith('/') || [...this.items.keys()].some((p) => p.startsWith(prefix)) || item.bytes === 0);
+  }
+}
+
+function firstLine(text: string): string {
+  const line = text.split('\n').find((l) => l.trim().length > 0) ?? text;
+  return line.length > 200 ? `${line.slice(0, 200)}…` : line;
+}
+
+const patternCache = new Map<string, RegExp>();
+
+export function patternRegex(pattern: string): RegExp {
+  let re = patternCache.get(pattern);
+  if (!re) {
+    const body = pattern
+      .split('**')
+      .map((part) => part.split('*').map((s) => s.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('[^/]*'))
+      .join('.*');
+    re = new RegExp(`^${body}$`);
+    patternCache.set(pattern, re);
+  }
+  return re;
+}

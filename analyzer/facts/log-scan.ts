@@ -1,0 +1,168 @@
+// Scans logs for the patterns rules register, in one pass over each artifact as it streams by, keeping
+// only a sample of matching lines and counts per file. This is what keeps analysis memory flat however
+// large the logs are: no log is ever held whole.
+import type { ArtifactRef } from '../../bundle/layout.js';
+import type { LogHit, LogHits, LogPatternSpec, LogSource } from '../engine/types.js';
+import { compareText } from '../../common/compare.js';
+
+/** Kept matching lines per pattern and file; the count goes on. */
+const SAMPLE_PER_FILE = 20;
+const MAX_LINE_CHARS = 600;
+
+interface CompiledPattern {
+  key: string;
+  spec: LogPatternSpec;
+  regex: RegExp;
+  pods?: RegExp;
+  hits: LogHit[];
+  counts: Map<string, number>;
+  scanned: Set<string>;
+}
+
+const JOURNAL_SOURCES: Record<string, LogSource> = {
+  'journal-kubelet.log': 'journal-kubelet',
+  'journal-containerd.log': 'journal-containerd',
+  'journal-kernel.log': 'journal-kernel',
+  'journal-pve-firewall.log': 'journal-pve-firewall',
+};
+
+export function logSourceOf(ref: ArtifactRef): LogSource | undefined {
+  if (ref.area === 'host-cmd') return JOURNAL_SOURCES[ref.name];
+  if (ref.area === 'pod-log') return 'pod-logs';
+  if (ref.area === 'attachment') return 'attachments';
+  return undefined;
+}
+
+/** Named groups are dropped from the combined prefilter: the same name may occur in several patterns. */
+function ungroup(source: string): string {
+  return source.replace(/\(\?<([A-Za-z_][A-Za-z0-9_]*)>/g, '(?:');
+}
+
+export class LogScanner {
+  private readonly patterns = new Map<string, CompiledPattern>();
+  private readonly bySource = new Map<LogSource, CompiledPattern[]>();
+
+  constructor(specs: Map<string, LogPatternSpec>) {
+    for (const [key, spec] of [...specs.entries()].sort(([a], [b]) => compareText(a, b))) {
+      const compiled: CompiledPattern = {
+        key,
+        spec,
+        regex: new RegExp(spec.regex, spec.ignoreCase ? 'i' : ''),
+        hits: [],
+        counts: new Map(),
+        scanned: new Set(),
+        ...(spec.pods !== undefined ? { pods: new RegExp(spec.pods) } : {}),
+      };
+      this.patterns.set(key, compiled);
+    }
+    const sources = new Set<LogSource>([...this.patterns.values()].flatMap((p) => p.spec.sources));
+    for (const source of sources) {
+      this.bySource.set(source, [...this.patterns.values()].filter((p) => p.spec.sources.includes(source)));
+    }
+  }
+
+  wants(ref: ArtifactRef): boolean {
+    const source = logSourceOf(ref);
+    return source !== undefined && this.applicable(source, ref).length > 0;
+  }
+
+  private applicable(source: LogSource, ref: ArtifactRef): CompiledPattern[] {
+    const patterns = this.bySource.get(source) ?? [];
+    if (ref.area !== 'pod-log') return patterns;
+    return patterns.filter(
+      (p) => (!p.spec.namespaces || p.spec.namespaces.includes(ref.namespace)) && (!p.pods || p.pods.test(ref.pod)),
+    );
+  }
+
+  /** Scans one artifact streamed as text chunks. */
+  async scan(path: string, ref: ArtifactRef, chunks: AsyncIterable<string>): Promise<void> {
+    const source = logSourceOf(ref);
+    if (source === undefined) return;
+    const patterns = this.applicable(source, ref);
+    if (patterns.length === 0) return;
+    // One case-insensitive alternation finds candidate lines in a single regex pass over each chunk;
+    // each candidate line is then confirmed against the individual patterns with their own flags.
+    const combined = new RegExp(patterns.map((p) => `(?:${ungroup(p.spec.regex)})`).join('|'), 'gim');
+    for (const p of patterns) p.scanned.add(path);
+    const origin = originOf(ref);
+    let carry = '';
+    let lineBase = 1;
+    for await (const chunk of chunks) {
+      const text = carry + chunk;
+      const lastNewline = text.lastIndexOf('\n');
+      if (lastNewline < 0) {
+        carry = text;
+        continue;
+      }
+      const complete = text.slice(0, lastNewline + 1);
+      carry = text.slice(lastNewline + 1);
+      lineBase = this.scanBlock(path, complete, lineBase, combined, patterns, origin);
+    }
+    if (carry.length > 0) this.scanBlock(path, `${carry}\n`, lineBase, combined, patterns, origin);
+  }
+
+  /** Scans whole lines; returns the line number after the block. */
+  private scanBlock(path: string, block: string, lineBase: number, combined: RegExp, patterns: CompiledPattern[], origin: Omit<LogHit, 'path' | 'line' | 'text'>): number {
+    combined.lastIndex = 0;
+    let line = lineBase;
+    let counted = 0; // offset up to which newlines have been counted into `line`
+    let lastLineStart = -1;
+    for (let m = combined.exec(block); m !== null; m = combined.exec(block)) {
+      const start = block.lastIndexOf('\n', m.index - 1) + 1;
+      const end = block.indexOf('\n', m.index);
+      combined.lastIndex = end + 1; // one candidate per line
+      if (start === lastLineStart) continue;
+      lastLineStart = start;
+      for (let i = block.indexOf('\n', counted); i !== -1 && i < start; i = block.indexOf('\n', i + 1)) {
+        line++;
+        counted = i + 1;
+      }
+      const text = block.slice(start, end);
+      for (const p of patterns) {
+        const hit = p.regex.exec(text);
+        if (!hit) continue;
+        const n = (p.counts.get(path) ?? 0) + 1;
+        p.counts.set(path, n);
+        if (n <= SAMPLE_PER_FILE) {
+          p.hits.push({
+            path,
+            line,
+            text: text.length > MAX_LINE_CHARS ? `${text.slice(0, MAX_LINE_CHARS)}…` : text,
+            ...origin,
+            ...(hit.groups ? { groups: { ...hit.groups } } : {}),
+          });
+        }
+      }
+    }
+    for (let i = block.indexOf('\n', counted); i !== -1; i = block.indexOf('\n', i + 1)) line++;
+    return line;
+  }
+
+  /** Feeds records that are not files (event messages, node conditions) as single lines. */
+  scanRecord(source: LogSource, path: string, pointer: string, text: string, origin: Omit<LogHit, 'path' | 'line' | 'text'>): void {
+    for (const p of this.bySource.get(source) ?? []) {
+      p.scanned.add(path);
+      const hit = p.regex.exec(text);
+      if (!hit) continue;
+      const n = (p.counts.get(path) ?? 0) + 1;
+      p.counts.set(path, n);
+      if (n <= SAMPLE_PER_FILE * 5) p.hits.push({ path, line: 0, pointer, text, ...origin, ...(hit.groups ? { groups: { ...origin.groups, ...hit.groups } } : {}) });
+    }
+  }
+
+  hits(key: string): LogHits {
+    const p = this.patterns.get(key);
+    if (!p) return { hits: [], counts: new Map(), scanned: [] };
+    return { hits: p.hits, counts: p.counts, scanned: [...p.scanned].sort() };
+  }
+
+  sources(key: string): LogSource[] {
+    return this.patterns.get(key)?.spec.sources ?? [];
+  }
+}
+
+function originOf(ref: ArtifactRef): Omit<LogHit, 'path' | 'line' | 'text'> {
+  if (ref.area === 'host-cmd') return { host: ref.host };
+  if (ref.area === 'pod-log') return { namespace: ref.namespace, pod: ref.pod };
+  return {};
+}

@@ -1,0 +1,79 @@
+// The rule tester must be able to fail: wrong expectations, tables without both kinds of case, and
+// invalid rule files are all reported with the file, line and field.
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { loadRules } from '../../analyzer/engine/load-rules.js';
+import { testRule } from '../../analyzer/engine/tester.js';
+
+const dirs: string[] = [];
+afterEach(() => {
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+
+function rulePack(files: Record<string, string>): string {
+  const root = mkdtempSync(join(tmpdir(), 'labsnap-rules-'));
+  dirs.push(root);
+  for (const [path, content] of Object.entries(files)) {
+    mkdirSync(join(root, path, '..'), { recursive: true });
+    writeFileSync(join(root, path), content);
+  }
+  return root;
+}
+
+const RULE = `id: my-swap
+area: node
+severity: warning
+title: { en: Swap somewhere, ja: どこかで swap }
+symptom: { en: s, ja: 症状 }
+cause: { en: c, ja: 原因 }
+fix: { en: f, ja: 対処 }
+confirm: [swapon --show]
+summary: { en: "swap on {subject}", ja: "{subject} で swap" }
+when:
+  any:
+    - fact: host.swap
+`;
+
+describe('rule tester', () => {
+  it('reports a must-fire case that does not fire and a silent case that fires', async () => {
+    const root = rulePack({
+      'x/my-swap/rule.yaml': RULE,
+      'x/my-swap/cases.yaml': `fire:
+  - name: nothing there
+    files: { hosts/w1/cmd/swapon.txt: "" }
+silent:
+  - name: swap there
+    files:
+      hosts/w1/cmd/swapon.txt: |
+        NAME TYPE SIZE USED PRIO
+        /swap.img file 1024 0 -2
+`,
+    });
+    const pack = await loadRules([root], { builtin: false });
+    const outcomes = await testRule(pack.rules[0]!, pack, join(root, 'x/my-swap'));
+    expect(outcomes.map((o) => [o.kind, o.ok])).toEqual([
+      ['fire', false],
+      ['silent', false],
+    ]);
+    expect(outcomes[1]!.detail).toContain('swap on w1');
+  });
+
+  it('refuses a table without must-stay-silent cases', async () => {
+    const root = rulePack({ 'x/my-swap/rule.yaml': RULE, 'x/my-swap/cases.yaml': 'fire:\n  - name: a\n    files: {}\nsilent: []\n' });
+    const pack = await loadRules([root], { builtin: false });
+    await expect(testRule(pack.rules[0]!, pack, join(root, 'x/my-swap'))).rejects.toThrow(/silent/);
+  });
+
+  it('names file, line and field of an invalid rule', async () => {
+    const root = rulePack({ 'x/my-swap/rule.yaml': RULE.replace('severity: warning', 'severity: fatal').replace('fact: host.swap', 'fact: host.nothing') });
+    await expect(loadRules([root], { builtin: false })).rejects.toThrow(/rule\.yaml:3: severity: must be one of/);
+    const root2 = rulePack({ 'x/my-swap/rule.yaml': RULE.replace('fact: host.swap', 'fact: host.nothing') });
+    await expect(loadRules([root2], { builtin: false })).rejects.toThrow(/rule\.yaml:12: when\/any\/0\/fact: unknown fact collection/);
+    const root3 = rulePack({ 'x/other-name/rule.yaml': RULE });
+    await expect(loadRules([root3], { builtin: false })).rejects.toThrow(/rule\.yaml:1: id: must equal the rule's folder name \(other-name\)/);
+    const root4 = rulePack({ 'x/my-swap/rule.yaml': RULE.replace('    - fact: host.swap', '    - log: { sources: [journal-kubelet], regex: "(unclosed" }') });
+    await expect(loadRules([root4], { builtin: false })).rejects.toThrow(/invalid regular expression/);
+  });
+});
