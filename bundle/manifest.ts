@@ -40,6 +40,8 @@ export interface ArpProbeRecord {
   targets: string[];
   tool?: string | null;
   seconds?: number;
+  /** Why no probe was sent (no arping or ping, sudo refused, interrupted). */
+  error?: string | null;
 }
 
 export interface Manifest {

@@ -38,6 +38,21 @@ function checkRegex(source: string, file: string, pointer: string, located: Loca
   }
 }
 
+const CJK = '\\u3040-\\u30ff\\u3400-\\u9fff\\uff01-\\uff5e';
+const FOLDED_SPACE = new RegExp(`(?<=[${CJK}\\u3001\\u3002\\uff09\\u300d\\u300f]) (?=[${CJK}])|(?<=[\\u3001\\u3002\\uff09\\u300d\\u300f]) `, 'g');
+
+/**
+ * YAML folded scalars (`>-`) join lines with a space, which Japanese does not use between words; the
+ * space is dropped where it stands after Japanese punctuation or between two Japanese characters.
+ */
+export function unfoldJapanese(text: string): string {
+  return text.replace(FOLDED_SPACE, '');
+}
+
+function normalizeTexts(meta: RuleMeta): void {
+  for (const key of ['title', 'symptom', 'cause', 'fix', 'summary'] as const) meta[key].ja = unfoldJapanese(meta[key].ja);
+}
+
 /** Validation a schema cannot express. */
 function semanticProblems(meta: RuleMeta, file: string, folder: string, located: LocatedYaml): SchemaProblem[] {
   const problems: SchemaProblem[] = [];
@@ -99,6 +114,7 @@ async function loadRuleFolder(ruleYaml: string, pack: string, packRoot: string, 
     return undefined;
   }
   const meta = located.value as RuleMeta;
+  normalizeTexts(meta);
   const semantic = semanticProblems(meta, file, basename(ruleDir), located);
   if (semantic.length > 0) {
     problems.push(...semantic);

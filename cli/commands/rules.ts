@@ -1,7 +1,11 @@
 // `labsnap rules list|show|validate|test`.
 import type { Argv } from 'yargs';
 import { loadRules } from '../../analyzer/engine/load-rules.js';
+import { renderRuleDocs } from '../../analyzer/engine/rule-docs.js';
 import { ruleFolder, testRules } from '../../analyzer/engine/run.js';
+import { packageInfo } from '../../common/package-root.js';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { findRegressionCases, runRegressionCase } from '../../analyzer/engine/tester.js';
 import type { Lang } from '../../analyzer/report/types.js';
 import { UsageError } from '../../common/errors.js';
@@ -94,6 +98,34 @@ export function registerRules(parser: Argv, ctx: CliContext): void {
           ctx.exitCode = failed + regressionFailed > 0 ? 1 : 0;
         },
       )
-      .demandCommand(1, 'Name a subcommand: list, show, validate, test'),
+      .command(
+        'docs',
+        'Print, write (--write) or check (--check) docs/rules.md and docs/rules.ja.md, generated from rule metadata',
+        (yy) => yy.option('write', { type: 'boolean', default: false }).option('check', { type: 'boolean', default: false }).option('lang', { choices: ['en', 'ja'] as const }),
+        async (args) => {
+          const pack = await loadRules();
+          const targets = [
+            { lang: 'en' as const, file: join(packageInfo().root, 'docs', 'rules.md') },
+            { lang: 'ja' as const, file: join(packageInfo().root, 'docs', 'rules.ja.md') },
+          ];
+          if (!args.write && !args.check) {
+            ctx.stdout.write(renderRuleDocs(pack, (args.lang as Lang | undefined) ?? langFromEnv(ctx.env)));
+            return;
+          }
+          const stale: string[] = [];
+          for (const t of targets) {
+            const text = renderRuleDocs(pack, t.lang);
+            const current = existsSync(t.file) ? readFileSync(t.file, 'utf8') : undefined;
+            if (current === text) continue;
+            if (args.write) writeFileSync(t.file, text);
+            else stale.push(t.file);
+          }
+          if (stale.length > 0) {
+            ctx.stderr.write(`labsnap: stale rule docs: ${stale.join(', ')}; run \`npm run docs:rules\`\n`);
+            ctx.exitCode = 1;
+          }
+        },
+      )
+      .demandCommand(1, 'Name a subcommand: list, show, validate, test, docs'),
   );
 }
