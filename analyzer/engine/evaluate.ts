@@ -2,7 +2,7 @@
 // the report's language, or a skip with the reasons its inputs are missing. Never a silent pass.
 import type { Evidence, Finding, Lang, ObjectRef, ScopeLevel, Severity, SkippedRule } from '../report/types.js';
 import type { Model } from '../model/model.js';
-import { collection, type FactRecord } from './collections.js';
+import { collection, type FactRecord } from './collections/index.js';
 import type { CheckContext, Condition, FindingDraft, LoadedRule, LogHit, LogSource, Matcher } from './types.js';
 import { compareText } from '../../common/compare.js';
 

@@ -11,7 +11,7 @@ import { packageInfo } from '../../common/package-root.js';
 import { formatProblem, validateAgainst, type SchemaProblem } from '../../common/schema.js';
 import { loadYamlLocated, YamlSyntaxError, type LocatedYaml } from '../../common/yaml.js';
 import ruleSchema from '../../schemas/rule.schema.json' with { type: 'json' };
-import { collection, collectionNames } from './collections.js';
+import { collection, collectionNames } from './collections/index.js';
 import type { CheckFunction, LoadedRule, RuleMeta } from './types.js';
 import { compareText } from '../../common/compare.js';
 

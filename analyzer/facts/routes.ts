@@ -16,6 +16,17 @@ import { parsePcap } from '../parsers/pcap.js';
 import { parseFirewallConfig, parseFirewallStatus } from '../parsers/pve-firewall.js';
 import { parseGuestConfig, parseQmList } from '../parsers/pve-guest.js';
 import { parseInterfaces } from '../parsers/pve-interfaces.js';
+import { parseJoinCommand, parsePemCertificates } from '../parsers/cert-pem.js';
+import { parseContainerdConfig } from '../parsers/config-containerd.js';
+import { parseKubeadmConfig } from '../parsers/config-kubeadm.js';
+import { parseKubeletConfig } from '../parsers/config-kubelet.js';
+import { parseCrictl } from '../parsers/kube-crictl.js';
+import { parseDescribeNodes } from '../parsers/kube-describe-node.js';
+import { parseKubeadmCertsCheck } from '../parsers/kube-kubeadm-certs.js';
+import { parseKubeadmTokenList } from '../parsers/kube-kubeadm-tokens.js';
+import { parseSystemctlStatus } from '../parsers/kube-systemctl.js';
+import { parseKubeadmOutput } from '../parsers/log-kubeadm.js';
+import { ParseError } from '../parsers/common.js';
 
 export interface Route {
   /** A short name for messages and tests. */
@@ -30,6 +41,32 @@ const hostCmd = (name: string) => (ref: ArtifactRef) => ref.area === 'host-cmd' 
 const hostFile = (file: string) => (ref: ArtifactRef) => ref.area === 'host-file' && ref.file === file;
 const hostFileIn = (dir: string, suffix: RegExp) => (ref: ArtifactRef) =>
   ref.area === 'host-file' && ref.file.startsWith(`${dir}/`) && suffix.test(ref.file.slice(dir.length + 1));
+/** What an attachment may hold: kubeadm output, join commands, certificates, kubeadm configuration. */
+export interface AttachmentFacts {
+  kubeadm: ReturnType<typeof parseKubeadmOutput>;
+  joins: ReturnType<typeof parseJoinCommand>;
+  certificates: ReturnType<typeof parsePemCertificates> | undefined;
+  kubeadmConfig: ReturnType<typeof parseKubeadmConfig> | undefined;
+}
+
+function parseAttachment(input: string, ctx: ParseContext): AttachmentFacts {
+  const optional = <T>(fn: () => T): T | undefined => {
+    try {
+      return fn();
+    } catch (err) {
+      // An attachment is whatever the user attached; not being a certificate or a config is normal.
+      if (err instanceof ParseError) return undefined;
+      throw err;
+    }
+  };
+  return {
+    kubeadm: parseKubeadmOutput(input, ctx),
+    joins: parseJoinCommand(input),
+    certificates: input.includes('-----BEGIN CERTIFICATE-----') ? optional(() => parsePemCertificates(input, ctx)) : undefined,
+    kubeadmConfig: /^kind:\s*(ClusterConfiguration|InitConfiguration|JoinConfiguration)\b/m.test(input) ? optional(() => parseKubeadmConfig(input, ctx)) : undefined,
+  };
+}
+
 const text = (fn: (text: string, ctx: ParseContext) => unknown) => (input: string | Uint8Array, ctx: ParseContext) => fn(input as string, ctx);
 
 export const ROUTES: Route[] = [
@@ -63,6 +100,18 @@ export const ROUTES: Route[] = [
   { name: 'pve-guest-config', matches: hostFileIn(HOST_FILE.qemuServerDir, /^\d+\.conf$/), parse: text(parseGuestConfig) },
   { name: 'pve-firewall-config', matches: hostFileIn(HOST_FILE.pveFirewallDir, /^[^/]+\.fw$/), parse: text(parseFirewallConfig) },
   { name: 'pve-host-firewall', matches: hostFileIn(HOST_FILE.pveNodesDir, /^[^/]+\/host\.fw$/), parse: text(parseFirewallConfig) },
+  { name: 'systemctl-kubelet', matches: hostCmd(HOST_CMD.systemctlKubelet), parse: text(parseSystemctlStatus) },
+  { name: 'systemctl-containerd', matches: hostCmd(HOST_CMD.systemctlContainerd), parse: text(parseSystemctlStatus) },
+  { name: 'containerd-config', matches: hostFile(HOST_FILE.containerdConfig), parse: text(parseContainerdConfig) },
+  { name: 'containerd-config-dump', matches: hostCmd(HOST_CMD.containerdConfigDump), parse: text(parseContainerdConfig) },
+  { name: 'kubelet-config', matches: hostFile(HOST_FILE.kubeletConfig), parse: text(parseKubeletConfig) },
+  { name: 'crictl-ps', matches: hostCmd(HOST_CMD.crictlPs), parse: text(parseCrictl) },
+  { name: 'crictl-pods', matches: hostCmd(HOST_CMD.crictlPods), parse: text(parseCrictl) },
+  { name: 'kubeadm-token-list', matches: hostCmd(HOST_CMD.kubeadmTokenList), parse: text(parseKubeadmTokenList) },
+  { name: 'kubeadm-certs', matches: hostCmd(HOST_CMD.kubeadmCertsCheckExpiration), parse: text(parseKubeadmCertsCheck) },
+  { name: 'pki-certificate', matches: hostFileIn(HOST_FILE.pkiDir, /\.crt$/), parse: text(parsePemCertificates) },
+  { name: 'describe-node', matches: (ref) => ref.area === 'describe-node', parse: text(parseDescribeNodes) },
+  { name: 'attachment', matches: (ref) => ref.area === 'attachment' && !/\.(pcap|pcapng|gz|tgz|zip)$/i.test(ref.name), parse: text(parseAttachment) },
   { name: 'arp-capture', matches: (ref) => ref.area === 'host-capture', binary: true, parse: (input) => parsePcap(input as Uint8Array) },
 ];
 
