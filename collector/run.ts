@@ -138,7 +138,9 @@ export class HostRunner {
       const record = this.finish(item.path, 'file', command, status === 'ok' ? 'failed' : status, outcome, null, outcome.truncated ? 'the file list was longer than the size cap' : null);
       return [{ record, stdout: null }];
     }
-    this.progress.itemFinished(this.progressKey, 'ok', 0);
+    // The listing itself is recorded too (no file, 0 bytes): an empty /etc/cni/net.d is evidence, and
+    // without a record it could not be told from a folder that was never looked at.
+    this.finish(item.path, 'file', command, 'ok', outcome, null, null).bytes = 0;
     const { files, refused } = expandListing(item, this.recordHost ?? '', outcome.stdout);
     this.progress.addItems(this.progressKey, files.length + refused.length);
     const results = await Promise.all(files.map((f) => this.runFile(f)));

@@ -98,12 +98,10 @@ export class ArtifactIndex {
       .sort((a, b) => compareText(a.path, b.path));
   }
 
-  /** A directory listing recorded as an item (its files, if any, are separate entries). */
+  /** A directory listing: recorded as an ok item without a file of its own (bytes 0, no sha256). */
   isFolderItem(path: string): boolean {
-    const prefix = path.endsWith('/') ? path : `${path}/`;
-    if (this.present.has(path)) return false;
     const item = this.items.get(path);
-    return item !== undefined && (item.source.endsWith('/') || [...this.items.keys()].some((p) => p.startsWith(prefix)) || item.bytes === 0);
+    return item !== undefined && !this.present.has(path) && item.status === 'ok' && item.bytes === 0 && item.sha256 == null;
   }
 }
 
