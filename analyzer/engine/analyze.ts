@@ -11,6 +11,7 @@ import type { Finding, Lang, Report, SkippedRule } from '../report/types.js';
 import { evaluateRule, patternKey } from './evaluate.js';
 import type { RulePack } from './load-rules.js';
 import type { CheckContext, LoadedRule, LogPatternSpec } from './types.js';
+import { compareText } from '../../common/compare.js';
 
 export interface AnalyzeOptions {
   lang: Lang;
@@ -65,6 +66,27 @@ function excerptFrom(model: Model) {
   };
 }
 
+/**
+ * A summary may say `{related}`: the other rules that fired for the same node or host (its likely
+ * causes, for node-not-ready). Filled after every rule has run, since rules never see each other.
+ */
+function fillRelated(findings: Finding[], model: Model, lang: Lang): void {
+  const machineOf = (level: string, name: string) => (level === 'host' ? model.host(name)?.node?.name ?? name : name);
+  for (const f of findings) {
+    if (!f.summary.includes('{related}')) continue;
+    const subjects = new Set(f.scope.names.map((n) => machineOf(f.scope.level, n)));
+    const related = [
+      ...new Set(
+        findings
+          .filter((o) => o !== f && o.ruleId !== f.ruleId && (o.scope.level === 'node' || o.scope.level === 'host') && o.scope.names.some((n) => subjects.has(machineOf(o.scope.level, n))))
+          .map((o) => o.ruleId),
+      ),
+    ].sort(compareText);
+    const none = lang === 'ja' ? '原因となる既知の問題は検出されず' : 'no known cause detected';
+    f.summary = f.summary.replace(/\{related\}/g, related.length > 0 ? related.join(', ') : none);
+  }
+}
+
 function inNamespace(f: Finding, ns: string): boolean {
   return (f.scope.level === 'namespace' && f.scope.names.includes(ns)) || f.objects.some((o) => o.namespace === ns);
 }
@@ -105,6 +127,7 @@ export async function analyzeBundle(bundle: OpenedBundle, pack: RulePack, option
     if (kept.length === 0) passed.push(rule.meta.id);
     findings.push(...kept);
   }
+  fillRelated(findings, model, options.lang);
   const report = buildReport({
     lang: options.lang,
     bundleName: bundleFile ? basename(bundleFile) : bundle.rootName,
