@@ -367,6 +367,10 @@ describe.skipIf(skip !== null)('SSH transport against a real sshd', () => {
       const user = `lsnap${process.pid % 100000}`;
       // '*' rather than no password: sshd refuses key logins to locked accounts when PAM is off.
       await run('useradd', ['-M', '-d', lab.home, '-s', '/bin/sh', '-p', '*', user]);
+      // The lab's folder is private to root; the unprivileged user must be able to read its authorized keys.
+      const labRoot = path.dirname(lab.clientKeyPath);
+      await fs.chmod(labRoot, 0o711);
+      await fs.chmod(path.join(labRoot, 'authorized_keys'), 0o644);
       try {
         const c = await connectSsh(lab.spec('alpha', { user }), lab.connectOptions());
         const out = await c.exec('id -u', { ...EXEC, sudo: true, timeoutMs: 5000 });
