@@ -106,6 +106,14 @@ export class StreamedEntry implements BundleEntry {
     return this.#lines(this.#take());
   }
 
+  chunks(): AsyncIterable<Buffer> {
+    return this.#take();
+  }
+
+  blocks(): AsyncIterable<string> {
+    return this.#blocks(this.#take());
+  }
+
   #take(): AsyncIterable<Buffer> {
     if (!this.#live) throw new InternalError(`${this.path}: entry read after its visit returned`);
     const source = this.#source;
@@ -120,6 +128,42 @@ export class StreamedEntry implements BundleEntry {
       if (!this.#live) throw new InternalError(`${this.path}: entry read after its visit returned`);
       yield chunk;
     }
+  }
+
+  // Decodes each chunk once, up to its last LF (never inside a UTF-8 sequence), so log scanning runs over
+  // large strings instead of one string per line. The unfinished last line is carried to the next chunk;
+  // a carried line longer than maxLineBytes is cut and reported like lines() does.
+  async *#blocks(chunks: AsyncIterable<Buffer>): AsyncGenerator<string> {
+    const max = this.limits.maxLineBytes;
+    let carry: Buffer | null = null;
+    let dropping = false;
+    for await (const chunk of chunks) {
+      let buf: Buffer = chunk;
+      if (carry) buf = Buffer.concat([carry, chunk], carry.length + chunk.length);
+      carry = null;
+      const nl = buf.lastIndexOf(LF);
+      if (nl === -1) {
+        if (dropping) continue;
+        if (buf.length > max) {
+          this.report({ path: this.path, problem: `a line is longer than ${formatBytes(max)}; only its start was read` });
+          yield `${buf.toString('utf8', 0, utf8Boundary(buf, max))}\n`;
+          dropping = true;
+        } else carry = Buffer.from(buf);
+        continue;
+      }
+      let start = 0;
+      if (dropping) {
+        // The rest of a cut line ends at the first LF of this chunk.
+        start = buf.indexOf(LF) + 1;
+        dropping = false;
+      }
+      if (start <= nl) {
+        yield buf.toString('utf8', start, nl + 1);
+      }
+      // Copied so a small carried tail does not pin the whole chunk in memory.
+      if (nl + 1 < buf.length) carry = Buffer.from(buf.subarray(nl + 1));
+    }
+    if (carry && carry.length > 0 && !dropping) yield `${carry.toString('utf8')}\n`;
   }
 
   // Splits on the LF byte, which never occurs inside a multi-byte UTF-8 sequence, and decodes each line on

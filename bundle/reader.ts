@@ -49,6 +49,10 @@ export interface BundleEntry {
   bytes(): Promise<Buffer>;
   /** Streams lines (without the newline); memory stays bounded whatever the entry size. */
   lines(): AsyncIterable<string>;
+  /** Streams the raw bytes, unchanged (for copying an entry, e.g. `labsnap redact`). */
+  chunks(): AsyncIterable<Buffer>;
+  /** Streams the text in blocks of whole lines (each ends with a newline); for scanning large logs. */
+  blocks(): AsyncIterable<string>;
 }
 
 export interface EntryProblem {

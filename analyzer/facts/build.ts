@@ -17,22 +17,6 @@ export interface BuiltFacts {
 
 const KUBE_AREAS = new Set(['cluster-list', 'namespaced-list', 'custom']);
 
-async function* chunksOf(entry: BundleEntry): AsyncIterable<string> {
-  // Lines are regrouped into blocks so the scanner runs its regex over large strings, not per line.
-  let block: string[] = [];
-  let size = 0;
-  for await (const line of entry.lines()) {
-    block.push(line);
-    size += line.length + 1;
-    if (size >= 256 * 1024) {
-      yield `${block.join('\n')}\n`;
-      block = [];
-      size = 0;
-    }
-  }
-  if (block.length > 0) yield `${block.join('\n')}\n`;
-}
-
 async function* once(text: string): AsyncIterable<string> {
   yield text;
 }
@@ -45,7 +29,7 @@ export async function buildFacts(bundle: OpenedBundle, scanner: LogScanner): Pro
   const handle = async (entry: BundleEntry, ref: ArtifactRef) => {
     const ctx: ParseContext = { collectedAt, path: entry.path };
     if (KUBE_AREAS.has(ref.area)) {
-      const items = parseKubeList(await entry.text(), ctx);
+      const items = parseKubeList(await entry.text(), ctx, ref.area === 'cluster-list' || ref.area === 'namespaced-list' ? ref.kind : undefined);
       if (ref.area === 'custom') store.addKube(ref.resource, items, true);
       else if (ref.area === 'cluster-list' || ref.area === 'namespaced-list') store.addKube(ref.kind, items, false);
       return;
@@ -53,7 +37,7 @@ export async function buildFacts(bundle: OpenedBundle, scanner: LogScanner): Pro
     const route = routeFor(ref);
     const scan = scanner.wants(ref);
     if (!route) {
-      if (scan) await scanner.scan(entry.path, ref, chunksOf(entry));
+      if (scan) await scanner.scan(entry.path, ref, entry.blocks());
       return;
     }
     if (route.binary) {

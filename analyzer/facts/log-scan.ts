@@ -5,8 +5,12 @@ import type { ArtifactRef } from '../../bundle/layout.js';
 import type { LogHit, LogHits, LogPatternSpec, LogSource } from '../engine/types.js';
 import { compareText } from '../../common/compare.js';
 
-/** Kept matching lines per pattern and file; the count goes on. */
-const SAMPLE_PER_FILE = 20;
+/**
+ * Matching lines kept per pattern and file: the first few (when it started) and the newest (what is
+ * happening now); the count covers all of them.
+ */
+const FIRST_PER_FILE = 5;
+const NEWEST_PER_FILE = 15;
 const MAX_LINE_CHARS = 600;
 
 interface CompiledPattern {
@@ -14,7 +18,7 @@ interface CompiledPattern {
   spec: LogPatternSpec;
   regex: RegExp;
   pods?: RegExp;
-  hits: LogHit[];
+  samples: Map<string, { first: LogHit[]; newest: LogHit[] }>;
   counts: Map<string, number>;
   scanned: Set<string>;
 }
@@ -48,7 +52,7 @@ export class LogScanner {
         key,
         spec,
         regex: new RegExp(spec.regex, spec.ignoreCase ? 'i' : ''),
-        hits: [],
+        samples: new Map(),
         counts: new Map(),
         scanned: new Set(),
         ...(spec.pods !== undefined ? { pods: new RegExp(spec.pods) } : {}),
@@ -117,21 +121,17 @@ export class LogScanner {
         line++;
         counted = i + 1;
       }
-      const text = block.slice(start, end);
+      const text = block.charCodeAt(end - 1) === 13 ? block.slice(start, end - 1) : block.slice(start, end);
       for (const p of patterns) {
         const hit = p.regex.exec(text);
         if (!hit) continue;
-        const n = (p.counts.get(path) ?? 0) + 1;
-        p.counts.set(path, n);
-        if (n <= SAMPLE_PER_FILE) {
-          p.hits.push({
-            path,
-            line,
-            text: text.length > MAX_LINE_CHARS ? `${text.slice(0, MAX_LINE_CHARS)}…` : text,
-            ...origin,
-            ...(hit.groups ? { groups: { ...hit.groups } } : {}),
-          });
-        }
+        keep(p, {
+          path,
+          line,
+          text: text.length > MAX_LINE_CHARS ? `${text.slice(0, MAX_LINE_CHARS)}…` : text,
+          ...origin,
+          ...(hit.groups ? { groups: { ...hit.groups } } : {}),
+        });
       }
     }
     for (let i = block.indexOf('\n', counted); i !== -1; i = block.indexOf('\n', i + 1)) line++;
@@ -144,20 +144,40 @@ export class LogScanner {
       p.scanned.add(path);
       const hit = p.regex.exec(text);
       if (!hit) continue;
-      const n = (p.counts.get(path) ?? 0) + 1;
-      p.counts.set(path, n);
-      if (n <= SAMPLE_PER_FILE * 5) p.hits.push({ path, line: 0, pointer, text, ...origin, ...(hit.groups ? { groups: { ...origin.groups, ...hit.groups } } : {}) });
+      keep(p, { path, line: 0, pointer, text, ...origin, ...(hit.groups ? { groups: { ...origin.groups, ...hit.groups } } : {}) }, RECORD_SAMPLE);
     }
   }
 
   hits(key: string): LogHits {
     const p = this.patterns.get(key);
     if (!p) return { hits: [], counts: new Map(), scanned: [] };
-    return { hits: p.hits, counts: p.counts, scanned: [...p.scanned].sort() };
+    const hits = [...p.samples.keys()].sort(compareText).flatMap((path) => {
+      const s = p.samples.get(path)!;
+      return [...s.first, ...s.newest];
+    });
+    return { hits, counts: p.counts, scanned: [...p.scanned].sort(compareText) };
   }
 
   sources(key: string): LogSource[] {
     return this.patterns.get(key)?.spec.sources ?? [];
+  }
+}
+
+/** Records (events, node conditions) are few per file and each one matters: keep many more of them. */
+const RECORD_SAMPLE = 100;
+
+function keep(p: CompiledPattern, hit: LogHit, newest = NEWEST_PER_FILE): void {
+  const n = (p.counts.get(hit.path) ?? 0) + 1;
+  p.counts.set(hit.path, n);
+  let s = p.samples.get(hit.path);
+  if (!s) {
+    s = { first: [], newest: [] };
+    p.samples.set(hit.path, s);
+  }
+  if (s.first.length < FIRST_PER_FILE) s.first.push(hit);
+  else {
+    s.newest.push(hit);
+    if (s.newest.length > newest) s.newest.shift();
   }
 }
 

@@ -60,7 +60,8 @@ function parseAttachment(input: string, ctx: ParseContext): AttachmentFacts {
     }
   };
   return {
-    kubeadm: parseKubeadmOutput(input, ctx),
+    // A certificate or config attached alone has no kubeadm line; it is still a usable attachment.
+    kubeadm: optional(() => parseKubeadmOutput(input, ctx)) ?? { kubernetesVersion: null, preflight: [], phaseErrors: [], discovery: [], dialFailures: [] },
     joins: parseJoinCommand(input),
     certificates: input.includes('-----BEGIN CERTIFICATE-----') ? optional(() => parsePemCertificates(input, ctx)) : undefined,
     kubeadmConfig: /^kind:\s*(ClusterConfiguration|InitConfiguration|JoinConfiguration)\b/m.test(input) ? optional(() => parseKubeadmConfig(input, ctx)) : undefined,
@@ -113,6 +114,8 @@ export const ROUTES: Route[] = [
   { name: 'describe-node', matches: (ref) => ref.area === 'describe-node', parse: text(parseDescribeNodes) },
   { name: 'attachment', matches: (ref) => ref.area === 'attachment' && !/\.(pcap|pcapng|gz|tgz|zip)$/i.test(ref.name), parse: text(parseAttachment) },
   { name: 'arp-capture', matches: (ref) => ref.area === 'host-capture', binary: true, parse: (input) => parsePcap(input as Uint8Array) },
+  // A capture the user took by hand (`tcpdump -i vmbr0 -w arp.pcap arp`) and attached.
+  { name: 'attachment-capture', matches: (ref) => ref.area === 'attachment' && /\.(pcap|pcapng)$/i.test(ref.name), binary: true, parse: (input) => parsePcap(input as Uint8Array) },
 ];
 
 export function routeFor(ref: ArtifactRef): Route | undefined {

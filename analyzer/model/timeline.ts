@@ -37,9 +37,13 @@ function rollouts(model: Model): TimelineEntry[] {
   });
 }
 
-function events(model: Model): TimelineEntry[] {
+/** Events are many; a cheap string comparison drops those clearly outside the window before any parsing. */
+function events(model: Model, startIso: string): TimelineEntry[] {
+  const startDay = startIso.slice(0, 10);
   return model.events().flatMap((item) => {
     const e = item.obj;
+    const raw = e.lastTimestamp ?? e.series?.lastObservedTime ?? e.eventTime ?? e.firstTimestamp ?? e.metadata?.creationTimestamp;
+    if (raw !== undefined && /^\d{4}-\d{2}-\d{2}/.test(raw) && raw.slice(0, 10) < startDay) return [];
     const at = eventTime(e);
     if (!at) return [];
     const obj = e.involvedObject;
@@ -62,7 +66,7 @@ function restarts(hits: LogHits): TimelineEntry[] {
 export function buildTimeline(model: Model, restartHits: LogHits, extra: TimelineEntry[] = []): TimelineEntry[] {
   const end = model.collectedAt.getTime();
   const start = end - TIMELINE_WINDOW_MS;
-  const entries = [...events(model), ...rollouts(model), ...restarts(restartHits), ...extra].filter((e) => {
+  const entries = [...events(model, new Date(start).toISOString()), ...rollouts(model), ...restarts(restartHits), ...extra].filter((e) => {
     const t = Date.parse(e.at);
     return t >= start && t <= end + 60_000;
   });

@@ -1,7 +1,7 @@
 // Kubernetes List JSON as `kubectl get -o json` prints it → objects with their place in the file.
 // Fields no rule reads and that make up most of the bytes are dropped, so 100 000 events or 5 000 pods
 // stay small in memory.
-import type { KubeItem, KubeObject } from '../model/kube-types.js';
+import type { KubeEvent, KubeItem, KubeObject } from '../model/kube-types.js';
 import { ParseError, type ParseContext } from './common.js';
 
 const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
@@ -18,7 +18,32 @@ function trim(obj: KubeObject): KubeObject {
   return obj;
 }
 
-export function parseKubeList(text: string, ctx: ParseContext): KubeItem[] {
+/**
+ * Events are the most numerous objects by far (100 000 in a busy week); only what rules and the
+ * timeline read is kept of them.
+ */
+function trimEvent(e: KubeEvent): KubeEvent {
+  const m = e.metadata ?? {};
+  return {
+    ...(e.apiVersion !== undefined ? { apiVersion: e.apiVersion } : {}),
+    kind: e.kind ?? 'Event',
+    metadata: { ...(m.name !== undefined ? { name: m.name } : {}), ...(m.namespace !== undefined ? { namespace: m.namespace } : {}), ...(m.creationTimestamp !== undefined ? { creationTimestamp: m.creationTimestamp } : {}) },
+    ...(e.involvedObject ? { involvedObject: e.involvedObject } : {}),
+    ...(e.reason !== undefined ? { reason: e.reason } : {}),
+    ...(e.message !== undefined ? { message: e.message } : {}),
+    ...(e.type !== undefined ? { type: e.type } : {}),
+    ...(e.count !== undefined ? { count: e.count } : {}),
+    ...(e.firstTimestamp !== undefined ? { firstTimestamp: e.firstTimestamp } : {}),
+    ...(e.lastTimestamp !== undefined ? { lastTimestamp: e.lastTimestamp } : {}),
+    ...(e.eventTime !== undefined ? { eventTime: e.eventTime } : {}),
+    ...(e.source ? { source: e.source } : {}),
+    ...(e.series ? { series: e.series } : {}),
+    ...(e.reportingComponent !== undefined ? { reportingComponent: e.reportingComponent } : {}),
+    ...(e.reportingInstance !== undefined ? { reportingInstance: e.reportingInstance } : {}),
+  };
+}
+
+export function parseKubeList(text: string, ctx: ParseContext, kind?: string): KubeItem[] {
   let doc: unknown;
   try {
     doc = JSON.parse(text);
@@ -32,7 +57,7 @@ export function parseKubeList(text: string, ctx: ParseContext): KubeItem[] {
   const out: KubeItem[] = [];
   list.forEach((raw, index) => {
     if (typeof raw !== 'object' || raw === null) return;
-    const obj = trim(raw as KubeObject);
+    const obj = kind === 'events' ? trimEvent(raw as KubeEvent) : trim(raw as KubeObject);
     out.push({ obj, path: ctx.path, index, namespace: obj.metadata?.namespace, name: obj.metadata?.name ?? '' });
   });
   return out;
