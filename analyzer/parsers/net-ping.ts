@@ -1,6 +1,8 @@
 // `ping -c 3 <gateway>` output from iputils, busybox or inetutils, plus the collector's own note when the host
-// has no default route to ping. Accepted note: any line saying "no default route" or "no default gateway"
-// (the collector writes `# labsnap: no default route`), which makes `outcome: 'no-default-route'`.
+// has no default route to ping. The collector prints `gateway <address>` before pinging; when the main table
+// has no default route it writes "no default gateway in the main routing table" to stderr and exits 2, so the
+// bundle holds an empty output and the manifest item keeps that stderr: pass the stderr in as text to read it.
+// Any line saying "no default route" or "no default gateway" makes `outcome: 'no-default-route'`.
 
 import { splitLines } from './common.js';
 
@@ -29,6 +31,9 @@ export interface PingError {
 }
 
 export interface PingFacts {
+  /** From the collector's `gateway <address>` line: the default gateway it read from the main table. */
+  gateway?: string;
+  gatewayLine?: number;
   target?: string;
   transmitted?: number;
   received?: number;
@@ -42,6 +47,7 @@ export interface PingFacts {
 }
 
 const HEADER = /^PING\s+(\S+)/;
+const GATEWAY = /^gateway\s+(\S+)$/;
 const REPLY = /^\d+ bytes from [^\s:]+.*?\b(?:icmp_)?seq=(\d+)(?:.*?\bttl=(\d+))?(?:.*?\btime[=<]([\d.]+)\s*ms)?/;
 const STATS = /(\d+) packets transmitted, (\d+)(?: packets)? received(?:, \+(\d+) errors)?(?:, \+\d+ duplicates)?, ([\d.]+)% packet loss/;
 const RTT = /(?:rtt|round-trip) min\/avg\/max(?:\/(?:mdev|stddev))? = ([\d.]+)\/([\d.]+)\/([\d.]+)(?:\/([\d.]+))?/;
@@ -58,7 +64,10 @@ export function parsePing(text: string): PingFacts {
     const t = raw.trim();
     if (t === '') return;
     let m: RegExpExecArray | null;
-    if ((m = HEADER.exec(t))) {
+    if ((m = GATEWAY.exec(t))) {
+      facts.gateway ??= m[1]!;
+      facts.gatewayLine ??= line;
+    } else if ((m = HEADER.exec(t))) {
       facts.target ??= m[1]!;
     } else if ((m = STATS_HEADER.exec(t))) {
       facts.target ??= m[1]!;

@@ -87,8 +87,68 @@ describe('parseTcpProbe', () => {
     it(name, () => expect(parseTcpProbe(text)).toMatchObject(expected));
   }
   it('leaves ok undefined when nothing is decisive', () => {
-    expect(parseTcpProbe('')).toEqual({});
-    expect(parseTcpProbe('probe [fd00::11]:6443\n')).toEqual({ target: 'fd00::11', port: 6443 });
+    expect(parseTcpProbe('')).toEqual({ probes: [] });
+    expect(parseTcpProbe('probe [fd00::11]:6443\n')).toEqual({ probes: [], target: 'fd00::11', port: 6443 });
+  });
+  it('turns a single-tool answer into one probe', () => {
+    expect(parseTcpProbe('nc: connect to 192.168.10.11 port 6443 (tcp) failed: Connection refused\n').probes).toEqual([
+      { host: '192.168.10.11', port: 6443, ok: false, error: 'refused', message: 'nc: connect to 192.168.10.11 port 6443 (tcp) failed: Connection refused', line: 1 },
+    ]);
+  });
+
+  describe("the collector's multi-probe output (tcpApiServerCommand)", () => {
+    it('reads the kubelet.conf endpoint and every probe, with nc failures on the same line', () => {
+      const text = [
+        'kubelet.conf server 192.168.10.11:6443',
+        'tcp 192.168.10.11:6443 failed (exit 1) nc: connect to 192.168.10.11 port 6443 (tcp) failed: No route to host',
+        'tcp 192.168.10.12:6443 open',
+        '',
+      ].join('\n');
+      const facts = parseTcpProbe(text);
+      expect(facts.kubeletServer).toBe('192.168.10.11:6443');
+      expect(facts.kubeletServerLine).toBe(1);
+      expect(facts.probes).toEqual([
+        { host: '192.168.10.11', port: 6443, ok: false, exitCode: 1, error: 'no-route', line: 2, message: 'tcp 192.168.10.11:6443 failed (exit 1) nc: connect to 192.168.10.11 port 6443 (tcp) failed: No route to host' },
+        { host: '192.168.10.12', port: 6443, ok: true, line: 3, message: 'tcp 192.168.10.12:6443 open' },
+      ]);
+      expect(facts).toMatchObject({ ok: false, target: '192.168.10.11', port: 6443, error: 'no-route', line: 2 });
+    });
+    it('joins the continuation lines bash prints and classifies them', () => {
+      const text = 'kubelet.conf server cp.lab.example:6443\ntcp cp.lab.example:6443 failed (exit 1) bash: connect: Connection refused\nbash: line 1: /dev/tcp/cp.lab.example/6443: Connection refused\ntcp 192.168.10.11:6443 failed (exit 1) bash: connect: Connection refused\nbash: line 1: /dev/tcp/192.168.10.11/6443: Connection refused\n';
+      const facts = parseTcpProbe(text);
+      expect(facts.probes.map((p) => [p.host, p.error, p.line])).toEqual([
+        ['cp.lab.example', 'refused', 2],
+        ['192.168.10.11', 'refused', 4],
+      ]);
+      expect(facts.probes[0]!.message).toContain(' | bash: line 1: /dev/tcp/cp.lab.example/6443: Connection refused');
+    });
+    it('reads a silent timeout (exit 124), an IPv6 probe and a kubelet.conf without server', () => {
+      const facts = parseTcpProbe('kubelet.conf server (none)\ntcp fd00::11:6443 failed (exit 124) \ntcp 192.168.10.11:6443 open\n');
+      expect(facts.kubeletServer).toBeNull();
+      expect(facts.probes[0]).toMatchObject({ host: 'fd00::11', port: 6443, ok: false, exitCode: 124, error: 'timeout' });
+      expect(facts.probes[1]).toMatchObject({ host: '192.168.10.11', ok: true });
+    });
+    it('all open means ok', () => {
+      expect(parseTcpProbe('kubelet.conf server 192.168.10.11:6443\ntcp 192.168.10.11:6443 open\ntcp 192.168.10.11:6443 open\n')).toMatchObject({ ok: true, probes: [{ ok: true }, { ok: true }] });
+    });
   });
   it('survives fuzzing', () => neverThrowsUnexpectedly(parseTcpProbe, cases.map((c) => c[1]).join('')));
+});
+
+describe('parsePing on the collector PING_GATEWAY output', () => {
+  it('reads the `gateway X` header the collector prints before pinging', () => {
+    const facts = parsePing(`gateway 192.168.10.1\n${PING_OK}`);
+    expect(facts).toMatchObject({ gateway: '192.168.10.1', gatewayLine: 1, target: '192.168.10.1', outcome: 'ok', received: 3 });
+  });
+
+  it('reads the collector stderr when the main table has no default route', () => {
+    const facts = parsePing('no default gateway in the main routing table\n');
+    expect(facts.outcome).toBe('no-default-route');
+    expect(facts.gateway).toBeUndefined();
+  });
+
+  it('keeps the gateway when every ping is answered by Destination Host Unreachable', () => {
+    const text = 'gateway 192.168.10.1\nPING 192.168.10.1 (192.168.10.1) 56(84) bytes of data.\nFrom 192.168.10.13 icmp_seq=1 Destination Host Unreachable\n\n--- 192.168.10.1 ping statistics ---\n3 packets transmitted, 0 received, +3 errors, 100% packet loss, time 2041ms\n';
+    expect(parsePing(text)).toMatchObject({ gateway: '192.168.10.1', outcome: 'host-unreachable', line: 6 });
+  });
 });
