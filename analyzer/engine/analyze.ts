@@ -78,11 +78,17 @@ function fillRelated(findings: Finding[], model: Model, lang: Lang): void {
     const related = [
       ...new Set(
         findings
-          .filter((o) => o !== f && o.ruleId !== f.ruleId && (o.scope.level === 'node' || o.scope.level === 'host') && o.scope.names.some((n) => subjects.has(machineOf(o.scope.level, n))))
+          .filter(
+            (o) =>
+              o !== f &&
+              o.ruleId !== f.ruleId &&
+              (((o.scope.level === 'node' || o.scope.level === 'host') && o.scope.names.some((n) => subjects.has(machineOf(o.scope.level, n)))) ||
+                o.objects.some((x) => (x.kind === 'Node' && subjects.has(x.name)) || (x.kind === 'Host' && subjects.has(machineOf('host', x.name))))),
+          )
           .map((o) => o.ruleId),
       ),
     ].sort(compareText);
-    const none = lang === 'ja' ? '原因となる既知の問題は検出されず' : 'no known cause detected';
+    const none = lang === 'ja' ? 'なし' : 'none';
     f.summary = f.summary.replace(/\{related\}/g, related.length > 0 ? related.join(', ') : none);
   }
 }

@@ -1,0 +1,166 @@
+// Node and runtime facts per host, read back from the parsers by path: the kernel settings kubeadm
+// checks, the state of kubelet and containerd, their configurations, and kubeadm preflight lines from
+// attachments. Every accessor returns the bundle path with the facts, so rules can point at evidence,
+// and undefined when the artifact is not usable, so rules can say why they could not judge.
+import { bundlePath, HOST_CMD, HOST_FILE } from '../../bundle/layout.js';
+import type { ItemRecord } from '../../bundle/manifest.js';
+import type { AttachmentFacts } from '../facts/routes.js';
+import type { ContainerdConfig } from '../parsers/config-containerd.js';
+import type { KubeletConfig } from '../parsers/config-kubelet.js';
+import type { LsmodFacts } from '../parsers/host-lsmod.js';
+import type { SsFacts } from '../parsers/host-ss.js';
+import type { SysctlFacts } from '../parsers/host-sysctl.js';
+import { parseCrictl, type CrictlFailure, type CrictlOutput } from '../parsers/kube-crictl.js';
+import type { SystemctlStatusText, SystemctlUnitStatus } from '../parsers/kube-systemctl.js';
+import type { PreflightFinding } from '../parsers/log-kubeadm.js';
+import type { Evidence, ObjectRef } from '../report/types.js';
+import type { HostView, Model } from './model.js';
+
+export interface Located<T> {
+  path: string;
+  facts: T;
+}
+
+function located<T>(model: Model, path: string): Located<T> | undefined {
+  if (!model.artifacts.usable(path)) return undefined;
+  const facts = model.parsed<T>(path);
+  return facts === undefined ? undefined : { path, facts };
+}
+
+/** Hosts that are Kubernetes nodes by inventory role: the only hosts kubeadm's requirements apply to. */
+export function nodeHosts(model: Model): HostView[] {
+  return model.hosts.filter((h) => h.isNode);
+}
+
+/** The subject and object a finding about a node host names: the Kubernetes node when joined. */
+export function nodeSubject(model: Model, host: HostView): { subject: { level: 'node'; name: string }; objects: ObjectRef[] } {
+  const name = model.displayName(host);
+  return { subject: { level: 'node', name }, objects: [{ kind: 'Node', name }] };
+}
+
+export function sysctlOf(model: Model, host: string): Located<SysctlFacts> | undefined {
+  return located(model, bundlePath.hostCmd(host, HOST_CMD.sysctl));
+}
+
+export function lsmodOf(model: Model, host: string): Located<LsmodFacts> | undefined {
+  return located(model, bundlePath.hostCmd(host, HOST_CMD.lsmod));
+}
+
+export function ssOf(model: Model, host: string): Located<SsFacts> | undefined {
+  return located(model, bundlePath.hostCmd(host, HOST_CMD.ssListen));
+}
+
+export interface UnitState {
+  path: string;
+  /** undefined when systemd answered that the unit does not exist. */
+  unit?: SystemctlUnitStatus;
+  notFoundLine?: number;
+}
+
+export function unitStatus(model: Model, host: string, unit: 'kubelet' | 'containerd'): UnitState | undefined {
+  const path = bundlePath.hostCmd(host, unit === 'kubelet' ? HOST_CMD.systemctlKubelet : HOST_CMD.systemctlContainerd);
+  const text = located<SystemctlStatusText>(model, path);
+  if (!text) return undefined;
+  const found = text.facts.units.find((u) => u.unit === `${unit}.service`) ?? text.facts.units[0];
+  if (found) return { path, unit: found };
+  const missing = text.facts.notFound[0];
+  return missing ? { path, notFoundLine: missing.line } : undefined;
+}
+
+/** A unit that is not up: inactive, failed, or restarting in a loop (activating with auto-restart). */
+export function unitDown(state: UnitState): boolean {
+  if (!state.unit) return true;
+  const s = state.unit.activeState;
+  return s !== null && s !== 'active' && s !== 'reloading';
+}
+
+/**
+ * The effective containerd configuration: the `config dump` (defaults merged in) when it was taken,
+ * else the config file. Both come from the same file on disk.
+ */
+export function containerdConfigOf(model: Model, host: string): Located<ContainerdConfig> | undefined {
+  return located<ContainerdConfig>(model, bundlePath.hostCmd(host, HOST_CMD.containerdConfigDump)) ?? located<ContainerdConfig>(model, bundlePath.hostFile(host, HOST_FILE.containerdConfig));
+}
+
+export function kubeletConfigOf(model: Model, host: string): Located<KubeletConfig> | undefined {
+  return located(model, bundlePath.hostFile(host, HOST_FILE.kubeletConfig));
+}
+
+export interface CrictlState {
+  path: string;
+  output?: CrictlOutput;
+  /** crictl's own error, from its output or, when it exited non-zero, from the manifest's stderr. */
+  failure?: CrictlFailure;
+  evidence?: Evidence;
+}
+
+/**
+ * What `crictl ps -a` said. When the runtime is down crictl exits 1 and its complaint lands in the
+ * manifest's stderr, not in the file, so the stderr is read with the same parser.
+ */
+export function crictlOf(model: Model, host: string): CrictlState | undefined {
+  const path = bundlePath.hostCmd(host, HOST_CMD.crictlPs);
+  const parsed = located<CrictlOutput>(model, path);
+  if (parsed?.facts.failure) {
+    const f = parsed.facts.failure;
+    return { path, output: parsed.facts, failure: f, evidence: { path, line: f.line, excerpt: [f.message] } };
+  }
+  if (parsed) return { path, output: parsed.facts };
+  const item = model.artifacts.item(path);
+  if (!item?.stderr || item.status === 'ok') return undefined;
+  const fromStderr = parseStderr(item, model.collectedAt);
+  if (!fromStderr) return undefined;
+  const index = model.manifest.items.indexOf(item);
+  return { path, failure: fromStderr, evidence: { path: bundlePath.manifest(), pointer: `/items/${index}/stderr`, excerpt: [fromStderr.message] } };
+}
+
+function parseStderr(item: ItemRecord, collectedAt: Date): CrictlFailure | undefined {
+  try {
+    return parseCrictl(item.stderr ?? '', { collectedAt, path: item.path }).failure ?? undefined;
+  } catch {
+    // stderr that is not crictl's complaint (sudo, a missing binary) says nothing about the runtime.
+    return undefined;
+  }
+}
+
+export interface PreflightHit {
+  path: string;
+  finding: PreflightFinding;
+  /** The host the attachment is about, when its file name names one (`kubeadm-join-w2.txt`). */
+  host?: HostView;
+}
+
+/** kubeadm preflight lines (errors, and warnings of checks a user chose to ignore) in attachments. */
+export function preflightHits(model: Model, check: RegExp): PreflightHit[] {
+  const hits: PreflightHit[] = [];
+  for (const path of model.artifacts.matchUsable('attachments/*')) {
+    const facts = model.parsed<AttachmentFacts>(path);
+    if (!facts) continue;
+    const host = attachmentHost(model, path);
+    for (const finding of facts.kubeadm.preflight) {
+      if (check.test(finding.check)) hits.push({ path, finding, ...(host ? { host } : {}) });
+    }
+  }
+  return hits;
+}
+
+function attachmentHost(model: Model, path: string): HostView | undefined {
+  const name = path.slice(path.lastIndexOf('/') + 1).toLowerCase();
+  return model.hosts.find((h) => new RegExp(`(?:^|[^a-z0-9])${h.name.toLowerCase().replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?:[^a-z0-9]|$)`).test(name));
+}
+
+/** The subject of a preflight hit: its host's node, or the attachment itself when no host is named. */
+export function preflightSubject(model: Model, hit: PreflightHit): { subject: { level: 'node' | 'cluster'; name: string }; objects: ObjectRef[] } {
+  if (hit.host) return nodeSubject(model, hit.host);
+  return { subject: { level: 'cluster', name: hit.path }, objects: [] };
+}
+
+export function preflightEvidence(hit: PreflightHit): Evidence {
+  const severity = hit.finding.severity === 'error' ? 'ERROR' : 'WARNING';
+  return { path: hit.path, line: hit.finding.line, excerpt: [`[${severity} ${hit.finding.check}]: ${hit.finding.message}`.split('\n')[0]!] };
+}
+
+/** `path: reason` for each input that is not usable, for a skip. */
+export function missingInputs(model: Model, paths: string[]): string[] {
+  return paths.flatMap((p) => (p.includes('*') ? model.artifacts.explainMissing(p).map((m) => `${m.path}: ${m.reason}`) : [`${p}: ${model.artifacts.whyMissing(p) ?? 'present'}`]));
+}
