@@ -29,6 +29,18 @@ function listOf(cell: string): string[] {
   return cell === '' || cell === '<none>' ? [] : cell.split(',').map((item) => item.trim()).filter(Boolean);
 }
 
+/**
+ * The collector masks the secret after kubeadm aligned the table (`abcdef.<secret not collected>` is longer
+ * than the 23-character token, `abcdef.<redacted>` shorter), which shifts every later cell of the row by
+ * the difference. Putting the rest of the row back at the second column's offset undoes the shift.
+ */
+function realign(row: string, columns: readonly TableColumn[]): string {
+  const second = columns[1]?.start;
+  const token = /^([a-z0-9]{6}\.<[^>]*>|\S+)\s+/.exec(row);
+  if (second === undefined || !token || token[0].length === second) return row;
+  return token[1]!.padEnd(second - 1).slice(0, second - 1) + ' ' + row.slice(token[0].length);
+}
+
 /** Parses `kubeadm token list`; an empty output or a lone header means there are no tokens. */
 export function parseKubeadmTokenList(text: string, ctx: ParseContext): KubeadmTokenList {
   const result: KubeadmTokenList = { tokens: [], headerLine: null };
@@ -44,7 +56,7 @@ export function parseKubeadmTokenList(text: string, ctx: ParseContext): KubeadmT
       return;
     }
     if (line.trim() === '') return;
-    const cells = tableCells(line, columns);
+    const cells = tableCells(realign(line, columns), columns);
     const cell = (name: string): string => cells[names.indexOf(name)] ?? '';
     const id = cell('TOKEN').split('.')[0] ?? '';
     if (!TOKEN_ID.test(id)) return;

@@ -12,12 +12,36 @@
 //                 `timeout` killing it ("timed out", or a bare "TIMEOUT"/"exit status 124").
 //   Optional collector header "probe 10.0.0.1:6443" (or "# probe ...") naming the target when the tool does not.
 // The first decisive line wins; output that says neither success nor failure leaves `ok` undefined.
+//
+// The collector's own multi-probe output (collector/plan.ts tcpApiServerCommand) wraps the tools above:
+//   kubelet.conf server 192.168.10.11:6443        (or "kubelet.conf server (none)")
+//   tcp 192.168.10.11:6443 open
+//   tcp 192.168.10.12:6443 failed (exit 1) nc: connect to 192.168.10.12 port 6443 (tcp) failed: No route to host
+// where the tool's output after "failed (exit N)" may continue on the next lines (bash prints two). Each
+// becomes one entry of `probes`; the top-level fields then summarise them (ok only when every probe is).
 
 import { splitLines } from './common.js';
 
 export type TcpProbeError = 'refused' | 'no-route' | 'timeout' | 'dns' | 'other';
 
+export interface TcpProbe {
+  host: string;
+  port: number;
+  ok: boolean;
+  error?: TcpProbeError;
+  /** Exit status of the probe tool, from the collector's "failed (exit N)". */
+  exitCode?: number;
+  /** The probe's line, with the tool's continuation lines joined by " | ". */
+  message: string;
+  line: number;
+}
+
 export interface TcpProbeFacts {
+  /** Every probe, in output order; a single-tool output yields one when it is decisive and names its target. */
+  probes: TcpProbe[];
+  /** The API endpoint kubelet.conf names (`host:port`); null for "(none)"; absent without that header. */
+  kubeletServer?: string | null;
+  kubeletServerLine?: number;
   target?: string;
   port?: number;
   /** undefined when no line says whether the connection was made. */
@@ -48,9 +72,14 @@ const FAILURES: [TcpProbeError, RegExp][] = [
   ['other', /\bfailed\b|^nc: |^Ncat: (?!Version|Connected|\d+ bytes)|^bash: /i],
 ];
 
+const KUBELET_SERVER = /^kubelet\.conf server (?:\((none)\)|(\S+))\s*$/;
+const COLLECTOR_PROBE = /^tcp (\S+):(\d{1,5}) (open|failed(?: \(exit (\d+)\))?)\s?(.*)$/;
+
 export function parseTcpProbe(text: string): TcpProbeFacts {
-  const facts: TcpProbeFacts = {};
-  splitLines(text).forEach((raw, index) => {
+  const lines = splitLines(text);
+  if (lines.some((l) => KUBELET_SERVER.test(l.trim()) || COLLECTOR_PROBE.test(l.trim()))) return parseCollectorProbes(lines);
+  const facts: TcpProbeFacts = { probes: [] };
+  lines.forEach((raw, index) => {
     const t = raw.trim();
     if (t === '') return;
     if (facts.target === undefined || facts.port === undefined) assignTarget(facts, t);
@@ -66,6 +95,65 @@ export function parseTcpProbe(text: string): TcpProbeFacts {
     facts.message = t;
     facts.line = index + 1;
   });
+  if (facts.ok !== undefined && facts.target !== undefined && facts.port !== undefined) {
+    facts.probes.push({ host: facts.target, port: facts.port, ok: facts.ok, ...(facts.error ? { error: facts.error } : {}), message: facts.message!, line: facts.line! });
+  }
+  return facts;
+}
+
+function classify(message: string, exitCode: number | undefined): TcpProbeError {
+  // `timeout 5 bash -c ...` exits 124 without a word when the SYN goes unanswered.
+  if (exitCode === 124) return 'timeout';
+  return FAILURES.find(([, re]) => re.test(message))?.[0] ?? 'other';
+}
+
+function parseCollectorProbes(lines: string[]): TcpProbeFacts {
+  const facts: TcpProbeFacts = { probes: [] };
+  let open: { probe: TcpProbe; parts: string[]; exitCode: number | undefined } | undefined;
+  const close = () => {
+    if (!open) return;
+    if (!open.probe.ok) {
+      const detail = open.parts.filter(Boolean).join(' | ');
+      open.probe.message = detail ? `${open.probe.message} ${detail}`.trim() : open.probe.message;
+      open.probe.error = classify(detail, open.exitCode);
+    }
+    facts.probes.push(open.probe);
+    open = undefined;
+  };
+  lines.forEach((raw, index) => {
+    const t = raw.trim();
+    const server = KUBELET_SERVER.exec(t);
+    if (server) {
+      close();
+      facts.kubeletServer = server[1] ? null : server[2]!;
+      facts.kubeletServerLine = index + 1;
+      return;
+    }
+    const probe = COLLECTOR_PROBE.exec(t);
+    if (probe) {
+      close();
+      const ok = probe[3] === 'open';
+      const exitCode = probe[4] !== undefined ? Number(probe[4]) : undefined;
+      const head = t.slice(0, t.length - probe[5]!.length).trim();
+      open = {
+        probe: { host: probe[1]!.replace(/^\[|\]$/g, ''), port: Number(probe[2]), ok, ...(exitCode !== undefined ? { exitCode } : {}), message: ok ? t : head, line: index + 1 },
+        parts: [probe[5]!.trim()],
+        exitCode,
+      };
+      return;
+    }
+    if (open && !open.probe.ok && t !== '') open.parts.push(t);
+  });
+  close();
+  const first = facts.probes.find((p) => !p.ok) ?? facts.probes[0];
+  if (first) {
+    facts.target = first.host;
+    facts.port = first.port;
+    facts.ok = facts.probes.every((p) => p.ok);
+    if (first.error) facts.error = first.error;
+    facts.message = first.message;
+    facts.line = first.line;
+  }
   return facts;
 }
 
