@@ -5,7 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadRules } from '../../analyzer/engine/load-rules.js';
-import { testRule } from '../../analyzer/engine/tester.js';
+import { compareExpected, testRule } from '../../analyzer/engine/tester.js';
+import type { Report } from '../../analyzer/report/types.js';
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -75,5 +76,34 @@ silent:
     await expect(loadRules([root3], { builtin: false })).rejects.toThrow(/rule\.yaml:1: id: must equal the rule's folder name \(other-name\)/);
     const root4 = rulePack({ 'x/my-swap/rule.yaml': RULE.replace('    - fact: host.swap', '    - log: { sources: [journal-kubelet], regex: "(unclosed" }') });
     await expect(loadRules([root4], { builtin: false })).rejects.toThrow(/invalid regular expression/);
+  });
+});
+
+describe('regression expectations', () => {
+  const finding = { ruleId: 'swap-enabled', severity: 'critical', title: 't', summary: 'Swap is active on w1 (/swap.img)', cause: '', fix: '', confirm: [], scope: { level: 'host', names: ['w1'] }, objects: [], evidence: [] } as const;
+  const report = { findings: [finding], skipped: [{ ruleId: 'pve-vlan-not-allowed', title: 't', reason: 'no Proxmox host', missing: [] }] } as unknown as Report;
+
+  it('passes when fires, silent and skipped hold', () => {
+    expect(compareExpected({ fires: [{ rule: 'swap-enabled', names: 'w1' }], silent: ['cni-not-installed'], skipped: ['pve-vlan-not-allowed'] }, report).diff).toEqual([]);
+  });
+
+  it('diffs a missing fire, a wrong name, a noisy silent rule and a rule that ran instead of skipping', () => {
+    const { diff } = compareExpected({ fires: [{ rule: 'cni-not-installed' }, { rule: 'swap-enabled', names: 'w2' }], silent: ['swap-enabled'], skipped: ['swap-enabled'] }, report);
+    expect(diff).toEqual([
+      '- fires cni-not-installed',
+      '+ did not fire',
+      '- fires swap-enabled naming w2',
+      '+ swap-enabled named w1: Swap is active on w1 (/swap.img)',
+      '- silent swap-enabled',
+      '+ swap-enabled fired: Swap is active on w1 (/swap.img)',
+      '- skipped swap-enabled',
+      '+ fired',
+    ]);
+  });
+
+  it('reports a todo that still does not fire as a note, not a failure', () => {
+    const { diff, notes } = compareExpected({ fires: [{ rule: 'cni-not-installed' }], todo: ['cni-not-installed'] }, report);
+    expect(diff).toEqual([]);
+    expect(notes).toHaveLength(1);
   });
 });
