@@ -4,7 +4,8 @@
 import { promises as fs } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import type { Duplex } from 'node:stream';
-import { Client, utils, type AnyAuthMethod, type ClientChannel, type ConnectConfig } from 'ssh2';
+// ssh2 is CommonJS: Node's own ESM loader (the built CLI) does not expose `utils` as a named export.
+import ssh2, { Client, type AnyAuthMethod, type ClientChannel, type ConnectConfig } from 'ssh2';
 import {
   HostUnreachableError,
   type ConnectSsh,
@@ -143,7 +144,7 @@ async function loadAuth(s: ResolvedSshSettings, env: NodeJS.ProcessEnv): Promise
           `Fix identityFile in the inventory or IdentityFile in ~/.ssh/config.`,
       );
     }
-    const parsed = utils.parseKey(data);
+    const parsed = ssh2.utils.parseKey(data);
     if (parsed instanceof Error) {
       if (/encrypted|passphrase/i.test(parsed.message)) {
         // The agent may well hold this key already; only without one is there nothing to try.

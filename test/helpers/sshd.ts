@@ -152,7 +152,7 @@ async function shimmedCommands(): Promise<string[]> {
   return [...names];
 }
 
-const DISPATCHER = `#!/bin/sh
+export const DISPATCHER = `#!/bin/sh
 # Answers a cluster- or Proxmox-only command from recorded output; fixtures/hosts/README.md explains the table.
 cmd=$(basename "$0")
 args="$*"
