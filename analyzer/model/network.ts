@@ -2,6 +2,7 @@
 // source declares them (kubeadm, Calico, nodes), the lab's own LAN (node and host addresses, subnets,
 // routes, gateways), MetalLB pools and LoadBalancer Services, and ARP observations from captures and
 // pasted tcpdump output. Rules in cni/, metallb/ and arp/ ask these questions instead of reading files.
+import ipaddr from 'ipaddr.js';
 import { load as loadYaml } from 'js-yaml';
 import { bundlePath, HOST_CMD } from '../../bundle/layout.js';
 import { itemEvidence } from '../engine/evidence.js';
@@ -29,36 +30,13 @@ export interface IpRange {
   text: string;
 }
 
+/** Strict dotted-quad IPv4 or IPv6 (zone ids dropped); legacy forms like `0x7f.1` are refused. */
 export function parseIp(text: string): { family: Family; value: bigint } | undefined {
   const t = text.trim().replace(/%.*$/, '');
-  if (/^\d{1,3}(\.\d{1,3}){3}$/.test(t)) {
-    const parts = t.split('.').map(Number);
-    if (parts.some((p) => p > 255)) return undefined;
-    return { family: 4, value: parts.reduce((acc, p) => (acc << 8n) | BigInt(p), 0n) };
-  }
-  if (!t.includes(':') || !/^[0-9a-fA-F:.]+$/.test(t)) return undefined;
-  let head = t;
-  let tail4: bigint | undefined;
-  // An IPv6 address may end in dotted IPv4 (::ffff:192.168.10.1).
-  const dotted = /:(\d{1,3}(?:\.\d{1,3}){3})$/.exec(t);
-  if (dotted) {
-    const v4 = parseIp(dotted[1]!);
-    if (!v4) return undefined;
-    tail4 = v4.value;
-    head = `${t.slice(0, dotted.index + 1)}0:0`;
-  }
-  const halves = head.split('::');
-  if (halves.length > 2) return undefined;
-  const groups = (s: string) => (s === '' ? [] : s.split(':'));
-  const left = groups(halves[0]!);
-  const right = halves.length === 2 ? groups(halves[1]!) : [];
-  const missing = 8 - left.length - right.length;
-  if (halves.length === 1 ? missing !== 0 : missing < 1) return undefined;
-  const all = [...left, ...Array<string>(halves.length === 2 ? missing : 0).fill('0'), ...right];
-  if (all.some((g) => !/^[0-9a-fA-F]{1,4}$/.test(g))) return undefined;
-  let value = all.reduce((acc, g) => (acc << 16n) | BigInt(parseInt(g, 16)), 0n);
-  if (tail4 !== undefined) value = (value & ~0xffffffffn) | tail4;
-  return { family: 6, value };
+  const v4 = ipaddr.IPv4.isValidFourPartDecimal(t);
+  if (!v4 && !(t.includes(':') && ipaddr.IPv6.isValid(t))) return undefined;
+  const bytes = ipaddr.parse(t).toByteArray();
+  return { family: v4 ? 4 : 6, value: bytes.reduce((acc, b) => (acc << 8n) | BigInt(b), 0n) };
 }
 
 const bits = (family: Family): number => (family === 4 ? 32 : 128);
@@ -90,22 +68,10 @@ export function parseRange(text: string): IpRange | undefined {
 }
 
 export function formatIp(family: Family, value: bigint): string {
-  if (family === 4) return [24n, 16n, 8n, 0n].map((s) => String((value >> s) & 255n)).join('.');
-  const groups = Array.from({ length: 8 }, (_, i) => ((value >> BigInt(112 - 16 * i)) & 0xffffn).toString(16));
-  // Compress the longest run of zero groups, as RFC 5952 prints addresses.
-  let best = { at: -1, len: 0 };
-  for (let i = 0; i < 8; ) {
-    if (groups[i] !== '0') {
-      i++;
-      continue;
-    }
-    let j = i;
-    while (j < 8 && groups[j] === '0') j++;
-    if (j - i > best.len && j - i > 1) best = { at: i, len: j - i };
-    i = j;
-  }
-  if (best.at < 0) return groups.join(':');
-  return `${groups.slice(0, best.at).join(':')}::${groups.slice(best.at + best.len).join(':')}`;
+  const length = family === 4 ? 4 : 16;
+  const bytes = Array.from({ length }, (_, i) => Number((value >> BigInt(8 * (length - 1 - i))) & 0xffn));
+  // ipaddr.js prints IPv6 compressed as RFC 5952 asks.
+  return ipaddr.fromByteArray(bytes).toString();
 }
 
 export function rangeContains(range: IpRange, ip: string): boolean {
