@@ -18,13 +18,8 @@ export const RESTART_PATTERN = {
 const ISO_PREFIX = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:?\d{2}))\s/;
 
 function isoOf(value: string | undefined): string | undefined {
-  if (!value) return undefined;
-  const t = Date.parse(value.replace(/([+-]\d{2})(\d{2})$/, '$1:$2'));
+  const t = msOf(value);
   return Number.isNaN(t) ? undefined : new Date(t).toISOString();
-}
-
-function eventTime(e: KubeEvent): string | undefined {
-  return isoOf(e.lastTimestamp ?? e.series?.lastObservedTime ?? e.eventTime ?? e.firstTimestamp ?? e.metadata?.creationTimestamp);
 }
 
 function rollouts(model: Model): TimelineEntry[] {
@@ -37,19 +32,29 @@ function rollouts(model: Model): TimelineEntry[] {
   });
 }
 
-/** Events are many; a cheap string comparison drops those clearly outside the window before any parsing. */
-function events(model: Model, startIso: string): TimelineEntry[] {
-  const startDay = startIso.slice(0, 10);
-  return model.events().flatMap((item) => {
+function msOf(value: string | undefined): number {
+  if (!value) return NaN;
+  return Date.parse(value.endsWith('Z') ? value : value.replace(/([+-]\d{2})(\d{2})$/, '$1:$2'));
+}
+
+/**
+ * Events are many (100 000 in a busy week) and only the newest few make the timeline: their times are
+ * parsed once, and entries are built only for those that can still make it.
+ */
+function events(model: Model, start: number, end: number): TimelineEntry[] {
+  const candidates: { t: number; item: KubeItem<KubeEvent> }[] = [];
+  for (const item of model.events()) {
     const e = item.obj;
-    const raw = e.lastTimestamp ?? e.series?.lastObservedTime ?? e.eventTime ?? e.firstTimestamp ?? e.metadata?.creationTimestamp;
-    if (raw !== undefined && /^\d{4}-\d{2}-\d{2}/.test(raw) && raw.slice(0, 10) < startDay) return [];
-    const at = eventTime(e);
-    if (!at) return [];
+    const t = msOf(e.lastTimestamp ?? e.series?.lastObservedTime ?? e.eventTime ?? e.firstTimestamp ?? e.metadata?.creationTimestamp);
+    if (t >= start && t <= end) candidates.push({ t, item });
+  }
+  candidates.sort((a, b) => b.t - a.t || compareText(a.item.path, b.item.path) || a.item.index - b.item.index);
+  return candidates.slice(0, TIMELINE_LIMIT).map(({ t, item }) => {
+    const e = item.obj;
     const obj = e.involvedObject;
     const count = e.count ?? e.series?.count;
     const text = `${e.type ?? 'Normal'} ${e.reason ?? ''} ${obj?.kind ?? ''} ${obj?.namespace ? `${obj.namespace}/` : ''}${obj?.name ?? ''}: ${e.message ?? ''}${count && count > 1 ? ` (×${count})` : ''}`;
-    return [{ at, kind: 'event' as const, text: text.replace(/\s+/g, ' ').trim(), path: item.path }];
+    return { at: new Date(t).toISOString(), kind: 'event' as const, text: text.replace(/\s+/g, ' ').trim(), path: item.path };
   });
 }
 
@@ -66,7 +71,7 @@ function restarts(hits: LogHits): TimelineEntry[] {
 export function buildTimeline(model: Model, restartHits: LogHits, extra: TimelineEntry[] = []): TimelineEntry[] {
   const end = model.collectedAt.getTime();
   const start = end - TIMELINE_WINDOW_MS;
-  const entries = [...events(model, new Date(start).toISOString()), ...rollouts(model), ...restarts(restartHits), ...extra].filter((e) => {
+  const entries = [...events(model, start, end + 60_000), ...rollouts(model), ...restarts(restartHits), ...extra].filter((e) => {
     const t = Date.parse(e.at);
     return t >= start && t <= end + 60_000;
   });

@@ -41,7 +41,12 @@ export function eventsFor(model: Model, kind: string, namespace: string | undefi
       if (list) list.push(item);
       else index.set(key, [item]);
     }
-    for (const list of index.values()) list.sort((a, b) => eventTime(a.obj) - eventTime(b.obj));
+    const times = new Map<KubeItem<KubeEvent>, number>();
+    for (const list of index.values()) {
+      if (list.length < 2) continue;
+      for (const e of list) times.set(e, eventTime(e.obj));
+      list.sort((a, b) => times.get(a)! - times.get(b)!);
+    }
     eventIndex.set(model, index);
   }
   return index.get(`${kind}/${namespace ?? ''}/${name}`) ?? [];

@@ -22,25 +22,15 @@ function trim(obj: KubeObject): KubeObject {
  * Events are the most numerous objects by far (100 000 in a busy week); only what rules and the
  * timeline read is kept of them.
  */
+const EVENT_FIELDS = ['reason', 'message', 'type', 'count', 'firstTimestamp', 'lastTimestamp', 'eventTime', 'source', 'series', 'reportingComponent'] as const;
+
 function trimEvent(e: KubeEvent): KubeEvent {
-  const m = e.metadata ?? {};
-  return {
-    ...(e.apiVersion !== undefined ? { apiVersion: e.apiVersion } : {}),
-    kind: e.kind ?? 'Event',
-    metadata: { ...(m.name !== undefined ? { name: m.name } : {}), ...(m.namespace !== undefined ? { namespace: m.namespace } : {}), ...(m.creationTimestamp !== undefined ? { creationTimestamp: m.creationTimestamp } : {}) },
-    ...(e.involvedObject ? { involvedObject: e.involvedObject } : {}),
-    ...(e.reason !== undefined ? { reason: e.reason } : {}),
-    ...(e.message !== undefined ? { message: e.message } : {}),
-    ...(e.type !== undefined ? { type: e.type } : {}),
-    ...(e.count !== undefined ? { count: e.count } : {}),
-    ...(e.firstTimestamp !== undefined ? { firstTimestamp: e.firstTimestamp } : {}),
-    ...(e.lastTimestamp !== undefined ? { lastTimestamp: e.lastTimestamp } : {}),
-    ...(e.eventTime !== undefined ? { eventTime: e.eventTime } : {}),
-    ...(e.source ? { source: e.source } : {}),
-    ...(e.series ? { series: e.series } : {}),
-    ...(e.reportingComponent !== undefined ? { reportingComponent: e.reportingComponent } : {}),
-    ...(e.reportingInstance !== undefined ? { reportingInstance: e.reportingInstance } : {}),
-  };
+  const m = e.metadata;
+  const o = e.involvedObject;
+  const out: KubeEvent = { metadata: m ? { namespace: m.namespace, creationTimestamp: m.creationTimestamp } : {} };
+  if (o) out.involvedObject = { kind: o.kind, name: o.name, namespace: o.namespace, fieldPath: o.fieldPath };
+  for (const f of EVENT_FIELDS) if (e[f] !== undefined) (out as Record<string, unknown>)[f] = e[f];
+  return out;
 }
 
 export function parseKubeList(text: string, ctx: ParseContext, kind?: string): KubeItem[] {
