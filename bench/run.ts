@@ -14,6 +14,8 @@ import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { GENERATOR_REVISION, generateBundle, SIZE_PRESETS, type GeneratedBundle } from './generate.js';
+import { labScale } from './lab-scale.js';
+import { redactBenchmark } from './redact.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 // Compiled to dist/bench/; the repository root is two levels up.
@@ -137,7 +139,7 @@ const analyze: Benchmark = {
   },
 };
 
-const BENCHMARKS: Benchmark[] = [analyze];
+const BENCHMARKS: Benchmark[] = [analyze, labScale, redactBenchmark];
 
 function printTable(title: string, rows: Row[]): void {
   const width = Math.max(...rows.map(([label]) => label.length));

@@ -1,11 +1,12 @@
 // `labsnap collect`: reaches every host of the inventory (or this machine), runs the plan, and writes one
 // bundle. A host or item that fails is recorded and the rest goes on; Ctrl-C writes what was collected.
 import { constants as fsConstants } from 'node:fs';
-import { access, open, stat } from 'node:fs/promises';
+import { access, open, stat, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
-import { basename, dirname, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { BUNDLE_FORMAT, BUNDLE_FORMAT_VERSION, LayoutError, bundlePath, bundleRootName, defaultBundleFileName, segment } from '../bundle/layout.js';
 import type { ArpProbeRecord, HostRecord, HostRole, ItemRecord, Manifest } from '../bundle/manifest.js';
+import { openBundle } from '../bundle/reader.js';
 import { BundleStaging, exists, writeBundle, type WrittenBundle } from '../bundle/writer.js';
 import { InternalError, UsageError, errorMessage } from '../common/errors.js';
 import { packageInfo } from '../common/package-root.js';
@@ -14,6 +15,9 @@ import { DEFAULT_HOST_KUBECONFIG, loadInventory, type Inventory, type InventoryH
 import { Kubectl, collectCluster, describeClusterPlan, planVersion } from './kube.js';
 import { describeItem, planHost, type HostPlanItem } from './plan.js';
 import type { CollectProgress } from './progress.js';
+import { redactManifest, rewriteBundle } from './redact/bundle.js';
+import type { ReverseMap } from './redact/pseudonymize.js';
+import { DEFAULT_REDACTION, RedactionSession, type RedactionSettings } from './redact/session.js';
 import { HostRunner, ItemStore, MAX_CHANNELS_PER_HOST, Semaphore, mapLimit, type ItemResult, type RunLimits } from './run.js';
 import { TailBuffer, connectLocal } from './transports/local.js';
 import { HostUnreachableError, type ConnectSsh, type HostConnection } from './transport.js';
@@ -54,6 +58,8 @@ export interface CollectOptions {
   sshConfigPath?: string | null;
   /** Clock for collectedAt (tests pin it). */
   now?: () => Date;
+  /** Redaction and pseudonymization; redaction is on when not given. */
+  redaction?: RedactionSettings;
 }
 
 export interface CollectResult {
@@ -65,6 +71,8 @@ export interface CollectResult {
   gaps: ItemRecord[];
   /** Problems that are not one item (names refused from the cluster). */
   warnings: string[];
+  /** Pseudonym → original, with --pseudonymize (also written to --map-out). */
+  reverseMap?: ReverseMap | null;
 }
 
 interface Target {
@@ -263,8 +271,10 @@ export async function collect(opts: CollectOptions, progress: CollectProgress, s
   const collectedAt = opts.now?.() ?? new Date();
   const outFile = await checkOutput(opts, lab, collectedAt);
   const staging = await BundleStaging.create(bundleRootName(lab.cluster, collectedAt));
+  const settings = opts.redaction ?? DEFAULT_REDACTION;
+  const session = new RedactionSession(settings);
   try {
-    const store = new ItemStore(staging);
+    const store = new ItemStore(staging, settings.redact ? session : null);
     const warnings: string[] = [];
     const warnAndLog = keepingWarnings(progress, warnings);
     const limits: RunLimits = { timeoutMs: opts.timeoutMs, maxBytes: opts.maxItemBytes };
@@ -401,16 +411,16 @@ export async function collect(opts: CollectOptions, progress: CollectProgress, s
       const startedAt = new Date();
       const { data, truncated } = await readAttachment(a.file, opts.maxItemBytes);
       const stored = await store.put(path, data);
-      store.record({ path, host: null, kind: 'attachment', source: a.given, status: 'ok', exitCode: null, stderr: null, startedAt: startedAt.toISOString(), durationMs: Date.now() - startedAt.getTime(), bytes: stored.bytes, sha256: stored.sha256, truncated });
+      store.record({ path, host: null, kind: 'attachment', source: a.given, status: 'ok', exitCode: null, stderr: null, startedAt: startedAt.toISOString(), durationMs: Date.now() - startedAt.getTime(), bytes: stored.bytes, sha256: stored.sha256, truncated, ...(stored.redactions && Object.keys(stored.redactions).length > 0 ? { redactions: stored.redactions } : {}) });
     }
 
     signal.removeEventListener('abort', closeAll);
     await Promise.all(open.map((c) => c.close().catch(() => undefined)));
 
     const hosts = lab.targets.map((t) => records.get(t.host.name)!);
-    for (const h of hosts) await staging.put(bundlePath.hostJson(h.name), `${JSON.stringify(h, null, 2)}\n`);
+    for (const h of hosts) await store.put(bundlePath.hostJson(h.name), Buffer.from(`${JSON.stringify(h, null, 2)}\n`));
     const items = [...store.items].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-    const manifest: Manifest = {
+    let manifest: Manifest = {
       format: BUNDLE_FORMAT,
       formatVersion: BUNDLE_FORMAT_VERSION,
       tool: { name: 'labsnap', version: packageInfo().version },
@@ -424,7 +434,18 @@ export async function collect(opts: CollectOptions, progress: CollectProgress, s
       items,
       arpProbes: arpProbes.sort((a, b) => a.host.localeCompare(b.host) || a.interface.localeCompare(b.interface)),
       interrupted: signal.aborted,
+      redaction: { enabled: settings.redact },
     };
+    manifest = redactManifest(manifest, session);
+    if (settings.pseudonymize.length > 0) {
+      // The same pass as `labsnap redact`, over the staging folder: host names are only all known now
+      // (nodes from the cluster), and the mapping must not depend on what was collected first.
+      const root = join(staging.tempDir, staging.rootName);
+      await writeFile(join(root, 'manifest.json'), `${JSON.stringify(manifest)}\n`, { mode: 0o600 });
+      const pass = new RedactionSession({ ...settings, redact: false }, session.key);
+      const rewritten = await rewriteBundle(await openBundle(root), pass, outFile);
+      return { dryRun: null, bundle: rewritten.bundle, manifest: rewritten.manifest, gaps: rewritten.manifest.items.filter((i) => i.status !== 'ok'), warnings, reverseMap: rewritten.reverse };
+    }
     const bundle = await writeBundle(staging, manifest, outFile, collectedAt);
     return { dryRun: null, bundle, manifest, gaps: items.filter((i) => i.status !== 'ok'), warnings };
   } catch (err) {

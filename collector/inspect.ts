@@ -174,3 +174,38 @@ export function renderInspect(r: InspectReport): string {
   }
   return `${out.join('\n')}\n`;
 }
+
+export interface RedactionReport {
+  bundle: string;
+  /** Whether the bundle was redacted (false: collected with --no-redact and never run through `labsnap redact`). */
+  enabled: boolean;
+  pseudonymized: string[];
+  /** Values removed per redactor over the whole bundle. */
+  totals: Record<string, number>;
+  items: Array<{ path: string; redactions: Record<string, number> }>;
+}
+
+/** Per item and per redactor, what the manifest says was removed (never the values). */
+export function redactionReport(manifest: Manifest, bundle: string): RedactionReport {
+  const totals: Record<string, number> = {};
+  const items: RedactionReport['items'] = [];
+  for (const it of manifest.items) {
+    const r = it.redactions ?? {};
+    if (Object.keys(r).length === 0) continue;
+    items.push({ path: it.path, redactions: r });
+    for (const [k, v] of Object.entries(r)) totals[k] = (totals[k] ?? 0) + v;
+  }
+  const sorted = Object.fromEntries(Object.entries(totals).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+  return { bundle, enabled: manifest.redaction?.enabled ?? false, pseudonymized: manifest.redaction?.pseudonymized ?? [], totals: sorted, items };
+}
+
+export function renderRedactions(r: RedactionReport): string {
+  const out: string[] = [`Bundle ${r.bundle}`];
+  out.push(r.enabled ? '  redaction: on' : '  redaction: OFF (collected with --no-redact; run `labsnap redact` before sending it)');
+  out.push(`  pseudonymized: ${r.pseudonymized.length > 0 ? r.pseudonymized.join(', ') : 'no'}`);
+  const total = Object.values(r.totals).reduce((a, b) => a + b, 0);
+  out.push('', `Removed: ${total} value(s)${total > 0 ? ` (${Object.entries(r.totals).map(([k, v]) => `${k} ${v}`).join(', ')})` : ''}`);
+  const width = Math.max(0, ...r.items.map((i) => i.path.length));
+  for (const it of r.items) out.push(`  ${it.path.padEnd(width)}  ${Object.entries(it.redactions).map(([k, v]) => `${k} ${v}`).join(', ')}`);
+  return `${out.join('\n')}\n`;
+}

@@ -1,11 +1,13 @@
 // Runs plan items on one host connection and records each in the manifest. Every item's bytes reach
-// disk through ItemStore.put, the single choke point where a later redaction stage will sit.
+// disk through ItemStore.put, the single choke point where the redaction stage sits: secrets are
+// replaced on the way to the staging folder and never touch the disk.
 import { createHash } from 'node:crypto';
 import type { ItemKind, ItemRecord, ItemStatus } from '../bundle/manifest.js';
 import { STDERR_LIMIT } from '../bundle/manifest.js';
 import type { BundleStaging } from '../bundle/writer.js';
 import { expandListing, fileCommand, listCommand, type HostPlanItem, type PlannedCommand, type PlannedDir, type PlannedFile } from './plan.js';
 import type { CollectProgress } from './progress.js';
+import type { ItemFilter } from './redact/session.js';
 import type { ExecOutcome, HostConnection } from './transport.js';
 
 export const DEFAULT_MAX_ITEM_BYTES = 20 * 1024 * 1024;
@@ -33,14 +35,41 @@ export async function mapLimit<T, R>(inputs: readonly T[], limit: number, fn: (i
   return Promise.all(inputs.map((x) => sem.use(() => fn(x))));
 }
 
+export interface StoredItem {
+  bytes: number;
+  sha256: string;
+  /** Values the redaction stage removed, per redactor (absent without redaction). */
+  redactions?: Record<string, number>;
+}
+
 export class ItemStore {
   readonly items: ItemRecord[] = [];
-  constructor(private readonly staging: BundleStaging) {}
+  constructor(
+    private readonly staging: BundleStaging,
+    /** The redaction stage; null only with an explicit --no-redact. */
+    private readonly filter: ItemFilter | null = null,
+  ) {}
 
-  /** The one way item bytes enter the bundle. */
-  async put(path: string, data: Buffer): Promise<{ bytes: number; sha256: string }> {
-    await this.staging.put(path, data);
-    return { bytes: data.length, sha256: createHash('sha256').update(data).digest('hex') };
+  /** The one way item bytes enter the bundle; bytes and sha256 describe what was stored. */
+  async put(path: string, data: Buffer): Promise<StoredItem> {
+    if (this.filter === null) {
+      await this.staging.put(path, data);
+      return { bytes: data.length, sha256: createHash('sha256').update(data).digest('hex') };
+    }
+    const stage = this.filter.filter(path, data);
+    const hash = createHash('sha256');
+    let bytes = 0;
+    await this.staging.putStream(
+      path,
+      (async function* () {
+        for await (const chunk of stage.chunks) {
+          hash.update(chunk);
+          bytes += chunk.length;
+          yield chunk;
+        }
+      })(),
+    );
+    return { bytes, sha256: hash.digest('hex'), redactions: stage.counts() };
   }
 
   record(item: ItemRecord): void {
@@ -191,7 +220,7 @@ export class HostRunner {
     source: string,
     status: ItemStatus,
     outcome: ExecOutcome,
-    stored: { bytes: number; sha256: string } | null,
+    stored: StoredItem | null,
     note: string | null,
   ): ItemRecord {
     const stderr = note !== null ? `${note}\n${outcome.stderr}` : outcome.stderr;
@@ -209,6 +238,7 @@ export class HostRunner {
       sha256: stored?.sha256 ?? null,
       truncated: outcome.truncated && stored !== null,
     };
+    if (stored?.redactions && Object.keys(stored.redactions).length > 0) record.redactions = stored.redactions;
     this.store.record(record);
     this.progress.itemFinished(this.progressKey, status, stored?.bytes ?? 0);
     return record;

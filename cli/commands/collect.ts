@@ -10,7 +10,11 @@ import {
 import { formatBytes } from '../../collector/inspect.js';
 import { parseDuration, parseRoles, sanitizeCommandLine } from '../../collector/options.js';
 import { PlainProgress, TtyProgress } from '../../collector/progress.js';
+import { parsePseudonymKinds } from '../../collector/redact/pseudonymize.js';
+import { UserRules } from '../../collector/redact/user-rules.js';
 import { DEFAULT_MAX_ITEM_BYTES } from '../../collector/run.js';
+import { resolve } from 'node:path';
+import { exists } from '../../bundle/writer.js';
 import type { CliContext } from '../context.js';
 
 const SIZE_UNITS: Record<string, number> = { '': 1, b: 1, k: 1024, kib: 1024, m: 1024 ** 2, mib: 1024 ** 2, g: 1024 ** 3, gib: 1024 ** 3 };
@@ -22,7 +26,7 @@ export function parseSize(value: string, flag: string): number {
   return Number(m[1]) * unit;
 }
 
-const RECORDED_FLAGS = ['inventory', 'local', 'roles', 'cluster', 'out', 'since', 'concurrency', 'timeout', 'arp-seconds', 'max-item-size', 'attach', 'note', 'dry-run', 'strict', 'accept-new-host-keys'] as const;
+const RECORDED_FLAGS = ['inventory', 'local', 'roles', 'cluster', 'out', 'since', 'concurrency', 'timeout', 'arp-seconds', 'max-item-size', 'attach', 'note', 'dry-run', 'strict', 'accept-new-host-keys', 'redact-rules', 'pseudonymize'] as const;
 
 /** The effective options as one command line (defaults included), which reproduces the collection. */
 function canonicalCommandLine(a: Record<string, unknown>): string[] {
@@ -34,6 +38,7 @@ function canonicalCommandLine(a: Record<string, unknown>): string[] {
     else if (Array.isArray(v)) out.push(`--${flag}`, ...v.map(String));
     else out.push(`--${flag}`, String(v));
   }
+  if (a.redact === false) out.push('--no-redact');
   return out;
 }
 
@@ -56,6 +61,12 @@ export function printSummary(result: CollectResult, ctx: CliContext, strict: boo
     lines.push(`  ${g.status}: ${g.path}: ${why}`);
   }
   if (notOk.length > shown.length) lines.push(`  … and ${notOk.length - shown.length} more (labsnap inspect shows them all)`);
+  const removed = new Map<string, number>();
+  for (const it of m.items) for (const [k, v] of Object.entries(it.redactions ?? {})) removed.set(k, (removed.get(k) ?? 0) + v);
+  const total = [...removed.values()].reduce((x, y) => x + y, 0);
+  if (m.redaction?.enabled) lines.push(`Redaction: ${total} value(s) removed${total > 0 ? ` (${[...removed].sort().map(([k, v]) => `${k} ${v}`).join(', ')})` : ''}; labsnap inspect --redactions shows where`);
+  else lines.push('Redaction: OFF (--no-redact); check the bundle before sending it anywhere');
+  if (m.redaction?.pseudonymized?.length) lines.push(`Pseudonymized: ${m.redaction.pseudonymized.join(', ')}`);
   lines.push(`Bundle: ${result.bundle!.path} (${formatBytes(result.bundle!.bytes)})`);
   if (strict && (notOk.length > 0 || reached.length < m.hosts.length)) lines.push('--strict: the bundle has gaps, exit code 1');
   ctx.stderr.write(`${lines.join('\n')}\n`);
@@ -82,14 +93,26 @@ export function registerCollect(parser: Argv, ctx: CliContext): void {
         .option('dry-run', { type: 'boolean', default: false, describe: 'Print what would be run and read, per host; connect to nothing' })
         .option('strict', { type: 'boolean', default: false, describe: 'Exit 1 when any host or item is missing' })
         .option('accept-new-host-keys', { type: 'boolean', default: false, describe: 'Record unknown host keys in known_hosts (trust on first use)' })
+        .option('redact', { type: 'boolean', default: true, describe: 'Redact secrets (on by default; --no-redact turns it off, with a warning)' })
+        .option('redact-rules', { type: 'string', describe: 'Extra redaction rules, YAML (schemas/redact-rules.schema.json)' })
+        .option('pseudonymize', { type: 'string', describe: 'Replace these consistently: ips,macs,hostnames (any of them)' })
+        .option('map-out', { type: 'string', describe: 'With --pseudonymize: write the pseudonym → original map here (mode 0600; keep it, do not send it)' })
         .check((a) => {
           if (a.local && a.inventory !== undefined) throw new UsageError('--local and --inventory exclude each other');
           if (!a.local && a.inventory === undefined) throw new UsageError('collect needs --inventory FILE, or --local for this machine only');
           if (a.roles !== undefined && !a.local) throw new UsageError('--roles applies to --local only; the inventory gives each host its roles');
           if (!Number.isInteger(a.concurrency) || a.concurrency < 1) throw new UsageError('--concurrency must be a whole number of at least 1');
+          if (a['map-out'] !== undefined && a.pseudonymize === undefined) throw new UsageError('--map-out needs --pseudonymize');
+          if (a.redact === false && a['redact-rules'] !== undefined) throw new UsageError('--redact-rules and --no-redact exclude each other');
           return true;
         }),
     async (a) => {
+      const pseudonymize = a.pseudonymize !== undefined ? parsePseudonymKinds(a.pseudonymize) : [];
+      if (a['map-out'] !== undefined && (await exists(resolve(ctx.cwd, a['map-out'])))) throw new UsageError(`--map-out ${a['map-out']}: the file exists; choose another name`);
+      const rules = a['redact-rules'] !== undefined ? await UserRules.load(resolve(ctx.cwd, a['redact-rules']), a['redact-rules']) : null;
+      if (a.redact === false && !a['dry-run']) {
+        ctx.stderr.write('labsnap: WARNING: --no-redact: secrets (keys, tokens, passwords) found on the hosts go into the bundle as they are. Run `labsnap redact` on it before it leaves this machine.\n');
+      }
       const progress = ctx.stderr.isTTY && !a['dry-run'] ? new TtyProgress(ctx.stderr) : new PlainProgress(ctx.stderr);
       let result: CollectResult;
       try {
@@ -112,6 +135,7 @@ export function registerCollect(parser: Argv, ctx: CliContext): void {
             commandLine: sanitizeCommandLine(canonicalCommandLine(a), ctx.env.HOME),
             cwd: ctx.cwd,
             env: ctx.env,
+            redaction: { redact: a.redact, rules, pseudonymize, mapOut: a['map-out'] !== undefined ? resolve(ctx.cwd, a['map-out']) : null },
           },
           progress,
           ctx.signal,

@@ -4,6 +4,7 @@ import type { CliContext } from '../context.js';
 import { registerAnalyze } from './analyze.js';
 import { registerCollect } from './collect.js';
 import { registerInspect } from './inspect.js';
+import { registerRedact } from './redact.js';
 import { registerRules } from './rules.js';
 
 export function registerCommands(parser: Argv, ctx: CliContext): void {
@@ -11,4 +12,5 @@ export function registerCommands(parser: Argv, ctx: CliContext): void {
   registerRules(parser, ctx);
   registerCollect(parser, ctx);
   registerInspect(parser, ctx);
+  registerRedact(parser, ctx);
 }

@@ -1,0 +1,286 @@
+// Pseudonymization: IPv4 addresses, MAC addresses and host names replaced consistently across a whole
+// bundle (text, paths, manifest, pcap bytes). Every mapping is a keyed function of the value alone, never
+// of the order values are met in, so two files (or two runs of one bundle with the same key) agree.
+//
+// IPv4 design, chosen so the analyzer's findings stay the same:
+//   - special addresses stay: 0/8, 127/8, 169.254/16, 224/3 (multicast, reserved, 255.255.255.255) and the
+//     documentation ranges 192.0.2/24, 198.51.100/24, 203.0.113/24 (not real hosts);
+//   - private ranges stay private and in the same range (10/8, 172.16/12, 192.168/16, 100.64/10): their
+//     fixed prefix is kept and the bits after it, up to /24, go through a keyed prefix-preserving
+//     permutation (bit i flips by a keyed function of bits 0..i-1). Two addresses share a prefix of length
+//     n after mapping exactly when they did before, so CIDR containment and overlap hold for every n;
+//   - the last octet is kept, so .0/.1/.255 and every range inside a /24 (MetalLB pools, DHCP ranges) keep
+//     their order and size;
+//   - public addresses keep their first octet; the rest is permuted the same way, and a result that lands
+//     in a private or special range is permuted again (cycle walking), which keeps the mapping one-to-one;
+//   - `a.b.c.d/n` has its host bits cleared after mapping, so a network stays a canonical network.
+// MACs: broadcast, zero and multicast addresses stay; others get 46 keyed bits, keeping the
+// locally-administered and multicast bits. Host names: `host-<8 hex>`; a name with an IP in it
+// (`dhcp-192-168-0-66`, `ip-10-0-0-5`) has the IP mapped in place.
+import { classifyPath } from '../../bundle/layout.js';
+import type { Manifest } from '../../bundle/manifest.js';
+import { UsageError } from '../../common/errors.js';
+import type { RedactionKey } from './placeholder.js';
+
+export const PSEUDONYM_KINDS = ['ips', 'macs', 'hostnames'] as const;
+export type PseudonymKind = (typeof PSEUDONYM_KINDS)[number];
+
+const IPV4 = /(?<![0-9.])(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})(?:\/(\d{1,2}))?(?![0-9]|\.\d)/g;
+const DASHED_IP = /(?<![A-Za-z0-9])([A-Za-z][A-Za-z0-9]*-)(\d{1,3})-(\d{1,3})-(\d{1,3})-(\d{1,3})(?![0-9])/g;
+const MAC = /(?<![0-9A-Fa-f:-])([0-9A-Fa-f]{2})([:-])([0-9A-Fa-f]{2})\2([0-9A-Fa-f]{2})\2([0-9A-Fa-f]{2})\2([0-9A-Fa-f]{2})\2([0-9A-Fa-f]{2})(?![0-9A-Fa-f:-])/g;
+
+function inRange(a: number, net: number, bits: number): boolean {
+  return bits === 0 || a >>> (32 - bits) === net >>> (32 - bits);
+}
+
+const ip = (a: number, b: number, c: number, d: number) => ((a << 24) | (b << 16) | (c << 8) | d) >>> 0;
+const UNCHANGED: Array<[number, number]> = [
+  [ip(0, 0, 0, 0), 8],
+  [ip(127, 0, 0, 0), 8],
+  [ip(169, 254, 0, 0), 16],
+  [ip(224, 0, 0, 0), 3],
+  [ip(192, 0, 2, 0), 24],
+  [ip(198, 51, 100, 0), 24],
+  [ip(203, 0, 113, 0), 24],
+];
+const PRIVATE: Array<[number, number]> = [
+  [ip(10, 0, 0, 0), 8],
+  [ip(172, 16, 0, 0), 12],
+  [ip(192, 168, 0, 0), 16],
+  [ip(100, 64, 0, 0), 10],
+];
+
+function fixedPrefix(a: number): number | 'unchanged' | 'public' {
+  for (const [net, bits] of UNCHANGED) if (inRange(a, net, bits)) return 'unchanged';
+  for (const [net, bits] of PRIVATE) if (inRange(a, net, bits)) return bits;
+  return 'public';
+}
+
+function ipText(a: number): string {
+  return `${a >>> 24}.${(a >>> 16) & 255}.${(a >>> 8) & 255}.${a & 255}`;
+}
+
+export interface ReverseMap {
+  ips: Record<string, string>;
+  macs: Record<string, string>;
+  hostnames: Record<string, string>;
+}
+
+export class Pseudonymizer {
+  readonly kinds: ReadonlySet<PseudonymKind>;
+  private readonly flips = new Map<string, number>();
+  private readonly ipMemo = new Map<number, number>();
+  private readonly macMemo = new Map<string, string>();
+  private readonly names: Map<string, string>;
+  private readonly nameRe: RegExp | null;
+  /** Pseudonym → original, for --map-out. */
+  private readonly reverse: ReverseMap = { ips: {}, macs: {}, hostnames: {} };
+
+  constructor(
+    private readonly key: RedactionKey,
+    kinds: Iterable<PseudonymKind>,
+    hostnames: Iterable<string>,
+  ) {
+    this.kinds = new Set(kinds);
+    this.names = new Map();
+    if (this.kinds.has('hostnames')) {
+      for (const n of hostnames) {
+        const name = n.trim().toLowerCase();
+        // An address is an IP's business, and "localhost" names nobody.
+        if (name.length < 2 || name === 'localhost' || /^[0-9.:]+$/.test(name) || this.names.has(name)) continue;
+        this.names.set(name, `host-${key.digest('hostname', name).toString('hex', 0, 4)}`);
+      }
+    }
+    const words = [...this.names.keys()].map((n) => Buffer.from(n, 'utf8').toString('latin1').replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+    this.nameRe = words.length > 0 ? new RegExp(`(?<![A-Za-z0-9])(?:${words.sort((a, b) => b.length - a.length).join('|')})(?![A-Za-z0-9])`, 'gi') : null;
+  }
+
+  get active(): boolean {
+    return this.kinds.size > 0;
+  }
+
+  /** The mapped 32-bit address. */
+  ipNumber(a: number): number {
+    if (!this.kinds.has('ips')) return a;
+    let out = this.ipMemo.get(a);
+    if (out !== undefined) return out;
+    const fixed = fixedPrefix(a);
+    if (fixed === 'unchanged') out = a;
+    else if (fixed === 'public') {
+      out = this.permute(a, 8);
+      // Cycle walking: the permutation stays within the first octet, so this ends back at a public address.
+      while (fixedPrefix(out) !== 'public') out = this.permute(out, 8);
+    } else out = this.permute(a, fixed);
+    this.ipMemo.set(a, out);
+    if (out !== a) this.reverse.ips[ipText(out)] = ipText(a);
+    return out;
+  }
+
+  private permute(a: number, from: number): number {
+    let out = a;
+    for (let i = from; i < 24; i++) {
+      const prefix = a >>> (32 - i);
+      const memo = `${i}/${prefix}`;
+      let flip = this.flips.get(memo);
+      if (flip === undefined) {
+        flip = this.key.digest('ipv4', memo)[0]! & 1;
+        this.flips.set(memo, flip);
+      }
+      if (flip) out ^= 1 << (31 - i);
+    }
+    return out >>> 0;
+  }
+
+  ip(text: string): string {
+    const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(text);
+    if (!m) return text;
+    const o = m.slice(1, 5).map(Number);
+    if (o.some((x) => x > 255)) return text;
+    return ipText(this.ipNumber(ip(o[0]!, o[1]!, o[2]!, o[3]!)));
+  }
+
+  /** Maps 6 MAC bytes in place. */
+  macBytes(buf: Buffer, at: number): void {
+    const text = [...buf.subarray(at, at + 6)].map((b) => b.toString(16).padStart(2, '0')).join(':');
+    const mapped = this.mac(text);
+    for (let i = 0; i < 6; i++) buf[at + i] = Number.parseInt(mapped.slice(i * 3, i * 3 + 2), 16);
+  }
+
+  /** Lower-case colon form in, lower-case colon form out. */
+  mac(text: string): string {
+    if (!this.kinds.has('macs')) return text;
+    const known = this.macMemo.get(text);
+    if (known !== undefined) return known;
+    const first = Number.parseInt(text.slice(0, 2), 16);
+    let out = text;
+    if ((first & 1) === 0 && text !== '00:00:00:00:00:00') {
+      const d = this.key.digest('mac', text);
+      d[0] = (d[0]! & 0xfc) | (first & 0x03);
+      out = [...d.subarray(0, 6)].map((b) => b.toString(16).padStart(2, '0')).join(':');
+      this.reverse.macs[out] = text;
+    }
+    this.macMemo.set(text, out);
+    return out;
+  }
+
+  host(name: string): string {
+    const mapped = this.names.get(name.toLowerCase());
+    if (mapped === undefined) return name;
+    this.reverse.hostnames[mapped] = name.toLowerCase();
+    return mapped;
+  }
+
+  /** Maps every IP, MAC and known host name in a latin1 string. */
+  text(s: string): string {
+    let out = s;
+    if (this.nameRe) out = out.replace(this.nameRe, (m) => this.host(Buffer.from(m, 'latin1').toString('utf8')));
+    if (this.kinds.has('ips')) {
+      out = out.replace(DASHED_IP, (all, pre: string, a: string, b: string, c: string, d: string) => {
+        const o = [a, b, c, d].map(Number);
+        if (o.some((x) => x > 255)) return all;
+        return `${pre}${ipText(this.ipNumber(ip(o[0]!, o[1]!, o[2]!, o[3]!))).replace(/\./g, '-')}`;
+      });
+      out = out.replace(IPV4, (all, a: string, b: string, c: string, d: string, bits: string | undefined) => {
+        const o = [a, b, c, d].map(Number);
+        if (o.some((x) => x > 255)) return all;
+        let mapped = this.ipNumber(ip(o[0]!, o[1]!, o[2]!, o[3]!));
+        if (bits === undefined) return ipText(mapped);
+        const n = Number(bits);
+        if (n > 32) return `${ipText(mapped)}/${bits}`;
+        // A network written with its host bits clear stays a canonical network after mapping.
+        const original = ip(o[0]!, o[1]!, o[2]!, o[3]!);
+        const mask = n === 0 ? 0 : (0xffffffff << (32 - n)) >>> 0;
+        if ((original & mask) >>> 0 === original) mapped = (mapped & mask) >>> 0;
+        return `${ipText(mapped)}/${bits}`;
+      });
+    }
+    if (this.kinds.has('macs')) {
+      out = out.replace(MAC, (all: string, ...g: string[]) => {
+        const sep = g[1]!;
+        const octets = [g[0], g[2], g[3], g[4], g[5], g[6]] as string[];
+        const mapped = this.mac(octets.join(':').toLowerCase());
+        const upper = all === all.toUpperCase() && /[A-F]/.test(all);
+        const res = mapped.replace(/:/g, sep);
+        return upper ? res.toUpperCase() : res;
+      });
+    }
+    return out;
+  }
+
+  /** A UTF-8 string (manifest fields, path segments). */
+  string(s: string): string {
+    if (!this.active) return s;
+    return Buffer.from(this.text(Buffer.from(s, 'utf8').toString('latin1')), 'latin1').toString('utf8');
+  }
+
+  /** A bundle path: the host folder and every name-bearing segment, never the fixed file names. */
+  path(p: string): string {
+    if (!this.active) return p;
+    const ref = classifyPath(p);
+    const parts = p.split('/');
+    const fixedTail = ref.area === 'host-cmd' || ref.area === 'host-json' || ref.area === 'cluster-list' || ref.area === 'cluster-version';
+    return parts
+      .map((seg, i) => {
+        if (i === 0) return seg;
+        if (ref.area.startsWith('host') && i === 1) return this.host(seg) === seg ? this.string(seg) : this.host(seg);
+        if (fixedTail && i === parts.length - 1) return seg;
+        if (ref.area.startsWith('host') && i === 2) return seg;
+        return this.string(seg);
+      })
+      .join('/');
+  }
+
+  /** Pseudonymizes the manifest fields that name hosts or carry addresses; everything else stays. */
+  manifest(m: Manifest): Manifest {
+    if (!this.active) return m;
+    const s = (v: string | null | undefined) => (typeof v === 'string' ? this.string(v) : v);
+    return {
+      ...m,
+      note: s(m.note) ?? null,
+      commandLine: m.commandLine.map((a) => this.string(a)),
+      hosts: m.hosts.map((h) => ({ ...h, name: this.string(h.name), address: this.string(h.address), ...(h.error !== undefined ? { error: s(h.error) ?? null } : {}) })),
+      items: m.items.map((it) => ({
+        ...it,
+        path: this.path(it.path),
+        source: this.string(it.source),
+        ...(it.host !== undefined ? { host: s(it.host) ?? null } : {}),
+        ...(it.stderr !== undefined ? { stderr: s(it.stderr) ?? null } : {}),
+      })),
+      ...(m.arpProbes
+        ? { arpProbes: m.arpProbes.map((p) => ({ ...p, host: this.string(p.host), targets: p.targets.map((t) => this.string(t)), ...(p.error !== undefined ? { error: s(p.error) ?? null } : {}) })) }
+        : {}),
+    };
+  }
+
+  reverseMap(): ReverseMap {
+    const sorted = (r: Record<string, string>) => Object.fromEntries(Object.entries(r).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+    return { ips: sorted(this.reverse.ips), macs: sorted(this.reverse.macs), hostnames: sorted(this.reverse.hostnames) };
+  }
+}
+
+/** Host names a bundle talks about, from its manifest: hosts, kubectl describe'd nodes, Proxmox nodes. */
+export function hostNamesOf(m: Manifest): string[] {
+  const names = new Set<string>();
+  for (const h of m.hosts) {
+    names.add(h.name);
+    if (!/^[0-9.:]+$/.test(h.address)) names.add(h.address.split('.')[0]!);
+  }
+  for (const it of m.items) {
+    const ref = classifyPath(it.path);
+    if (ref.area === 'describe-node') names.add(ref.node);
+    if (ref.area === 'host-file') {
+      const pve = /^\/etc\/pve\/nodes\/([^/]+)\//.exec(ref.file);
+      if (pve) names.add(pve[1]!);
+    }
+  }
+  return [...names].filter((n) => n.length > 0);
+}
+
+export function parsePseudonymKinds(value: string, flag = '--pseudonymize'): PseudonymKind[] {
+  const kinds = value.split(',').map((k) => k.trim()).filter((k) => k.length > 0);
+  const bad = kinds.filter((k) => !(PSEUDONYM_KINDS as readonly string[]).includes(k));
+  if (bad.length > 0 || kinds.length === 0) {
+    throw new UsageError(`${flag}: ${bad.length > 0 ? `unknown kind ${bad.map((b) => JSON.stringify(b)).join(', ')}` : 'nothing given'}; use a comma-separated list of ${PSEUDONYM_KINDS.join(', ')}`);
+  }
+  return [...new Set(kinds)] as PseudonymKind[];
+}
