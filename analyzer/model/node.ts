@@ -13,6 +13,7 @@ import type { SysctlFacts } from '../parsers/host-sysctl.js';
 import { parseCrictl, type CrictlFailure, type CrictlOutput } from '../parsers/kube-crictl.js';
 import type { SystemctlStatusText, SystemctlUnitStatus } from '../parsers/kube-systemctl.js';
 import type { PreflightFinding } from '../parsers/log-kubeadm.js';
+import type { FindingDraft } from '../engine/types.js';
 import type { Evidence, ObjectRef } from '../report/types.js';
 import type { HostView, Model } from './model.js';
 
@@ -163,4 +164,43 @@ export function preflightEvidence(hit: PreflightHit): Evidence {
 /** `path: reason` for each input that is not usable, for a skip. */
 export function missingInputs(model: Model, paths: string[]): string[] {
   return paths.flatMap((p) => (p.includes('*') ? model.artifacts.explainMissing(p).map((m) => `${m.path}: ${m.reason}`) : [`${p}: ${model.artifacts.whyMissing(p) ?? 'present'}`]));
+}
+
+/** What a node's collected kernel state says about one setting; undefined when it was not collected. */
+export type KernelSettingState = { ok: true } | { ok: false; reason: string; evidence: Evidence[] } | undefined;
+
+/**
+ * The shape of every "a kernel setting a node needs is off" rule (br_netfilter, ip_forward): one finding
+ * per node whose current state is wrong, plus kubeadm preflight failures in attachments, except those
+ * about a node whose current state is right again (fixed since the attempt).
+ */
+export function kernelSettingFindings(
+  model: Model,
+  ja: boolean,
+  spec: { state: (host: string) => KernelSettingState; preflight: RegExp; skipReason: string; inputs: string[] },
+): { findings: FindingDraft[]; skip?: { reason: string; missing: string[] } } {
+  const findings = new Map<string, FindingDraft>();
+  let judged = false;
+  for (const host of nodeHosts(model)) {
+    const state = spec.state(host.name);
+    if (state === undefined) continue;
+    judged = true;
+    if (state.ok) continue;
+    const { subject, objects } = nodeSubject(model, host);
+    findings.set(subject.name, { subject, objects, evidence: state.evidence, values: { reason: state.reason } });
+  }
+  for (const hit of preflightHits(model, spec.preflight)) {
+    judged = true;
+    if (hit.host && spec.state(hit.host.name)?.ok) continue;
+    const { subject, objects } = preflightSubject(model, hit);
+    const existing = findings.get(subject.name);
+    if (existing) {
+      existing.evidence.push(preflightEvidence(hit));
+      continue;
+    }
+    const reason = ja ? `kubeadm の preflight が ${hit.finding.check} で失敗` : `kubeadm preflight failed ${hit.finding.check}`;
+    findings.set(subject.name, { subject, objects, evidence: [preflightEvidence(hit)], values: { reason } });
+  }
+  if (!judged) return { findings: [], skip: { reason: spec.skipReason, missing: missingInputs(model, spec.inputs) } };
+  return { findings: [...findings.values()] };
 }

@@ -1,6 +1,7 @@
 // Joins the pods/images/ingress/service/storage rules share: events per object, container statuses,
 // the meaning of an image-pull error, PVC consumers, ingress classes and the controllers that serve them.
 import { itemEvidence, jsonExcerpt } from '../engine/evidence.js';
+import type { CheckContext, CheckResult } from '../engine/types.js';
 import type { Evidence } from '../report/types.js';
 import type { ContainerStatus, Ingress, KubeEvent, KubeItem, KubeObject, Pod } from './kube-types.js';
 import type { Model } from './model.js';
@@ -424,4 +425,28 @@ export function pullLogsMissing(model: Model): string[] {
   return ['cluster/namespaces/*/pods.json', 'cluster/namespaces/*/events.json', 'hosts/*/cmd/journal-kubelet.log', 'hosts/*/cmd/journal-containerd.log'].flatMap((p) =>
     model.artifacts.explainMissing(p).map((m) => `${m.path}: ${m.reason}`),
   );
+}
+
+/**
+ * The shape all three image-pull rules share: the pods, sandbox pulls and attachments whose newest pull
+ * error is of one class, one finding per namespace and image (or node, or attachment); `extra` adds
+ * the values a rule's summary needs beyond image, registry, where and error.
+ */
+export function pullFindings(
+  model: Model,
+  ctx: CheckContext,
+  cls: Parameters<typeof pullGroups>[1]['cls'],
+  extra: (g: NonNullable<ReturnType<typeof pullGroups>>[number]) => Record<string, string> = () => ({}),
+): CheckResult {
+  const logs = ctx.logHits('pullLogs');
+  const groups = pullGroups(model, { cls, logHits: logs.hits, logsScanned: logs.scanned.length, ja: ctx.lang === 'ja' });
+  if (!groups) return { findings: [], skip: { reason: 'no pods, events, kubelet or containerd journal in the bundle', missing: pullLogsMissing(model) } };
+  return {
+    findings: groups.map((g) => ({
+      subject: g.subject,
+      objects: g.objects,
+      evidence: g.evidence,
+      values: { image: g.image, registry: registryOf(g.image), where: g.where.join(', '), error: pullErrorTail(g.message), ...extra(g) },
+    })),
+  };
 }

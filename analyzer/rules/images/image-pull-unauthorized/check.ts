@@ -4,32 +4,22 @@
 // or names one kubelet could not read.
 import type { CheckContext, CheckResult } from '../../../engine/types.js';
 import type { Model } from '../../../model/model.js';
-import { pullErrorTail, pullGroups, pullLogsMissing, registryOf } from '../../../model/workloads.js';
+import { pullErrorTail, pullFindings } from '../../../model/workloads.js';
 
 export function check(model: Model, ctx: CheckContext): CheckResult {
   const ja = ctx.lang === 'ja';
-  const logs = ctx.logHits('pullLogs');
-  const groups = pullGroups(model, { cls: 'unauthorized', logHits: logs.hits, logsScanned: logs.scanned.length, ja });
-  if (!groups) return { findings: [], skip: { reason: 'no pods, events, kubelet or containerd journal in the bundle', missing: pullLogsMissing(model) } };
-  return {
-    findings: groups.map((g) => {
-      const secrets = g.secretProblem
+  return pullFindings(model, ctx, 'unauthorized', (g) => {
+    const secrets = g.secretProblem
+      ? ja
+        ? '指定された imagePullSecret を読めない'
+        : 'the imagePullSecret it names cannot be read'
+      : g.noSecrets
         ? ja
-          ? '指定された imagePullSecret を読めない'
-          : 'the imagePullSecret it names cannot be read'
-        : g.noSecrets
-          ? ja
-            ? 'Pod に imagePullSecrets がない'
-            : 'the pod has no imagePullSecrets'
-          : ja
-            ? 'imagePullSecret の認証情報が拒否された'
-            : 'the imagePullSecret credentials were refused';
-      return {
-        subject: g.subject,
-        objects: g.objects,
-        evidence: g.evidence,
-        values: { image: g.image, registry: registryOf(g.image), where: g.where.join(', '), secrets: g.subject.level === 'namespace' ? secrets : pullErrorTail(g.message) },
-      };
-    }),
-  };
+          ? 'Pod に imagePullSecrets がない'
+          : 'the pod has no imagePullSecrets'
+        : ja
+          ? 'imagePullSecret の認証情報が拒否された'
+          : 'the imagePullSecret credentials were refused';
+    return { secrets: g.subject.level === 'namespace' ? secrets : pullErrorTail(g.message) };
+  });
 }

@@ -4,8 +4,8 @@
 // built in), so the sysctl value decides whenever it was collected. A preflight line about a node whose
 // current value is 1 is an old failure that was fixed since: silent.
 import { HOST_CMD } from '../../../../bundle/layout.js';
-import type { CheckContext, CheckResult, FindingDraft } from '../../../engine/types.js';
-import { lsmodOf, missingInputs, nodeHosts, nodeSubject, preflightEvidence, preflightHits, preflightSubject, sysctlOf } from '../../../model/node.js';
+import type { CheckContext, CheckResult } from '../../../engine/types.js';
+import { type KernelSettingState, kernelSettingFindings, lsmodOf, sysctlOf } from '../../../model/node.js';
 import type { Model } from '../../../model/model.js';
 import { findModule } from '../../../parsers/host-lsmod.js';
 import type { Evidence } from '../../../report/types.js';
@@ -13,9 +13,7 @@ import type { Evidence } from '../../../report/types.js';
 const KEY = 'net.bridge.bridge-nf-call-iptables';
 const PREFLIGHT = /^FileContent--proc-sys-net-bridge-bridge-nf-call-ip(?:6)?tables$/;
 
-type State = { ok: true } | { ok: false; reason: string; evidence: Evidence[] } | undefined;
-
-function currentState(model: Model, host: string, ja: boolean): State {
+function currentState(model: Model, host: string, ja: boolean): KernelSettingState {
   const sysctl = sysctlOf(model, host);
   const lsmod = lsmodOf(model, host);
   const value = sysctl?.facts.values[KEY];
@@ -38,30 +36,10 @@ function currentState(model: Model, host: string, ja: boolean): State {
 
 export function check(model: Model, ctx: CheckContext): CheckResult {
   const ja = ctx.lang === 'ja';
-  const findings = new Map<string, FindingDraft>();
-  let judged = false;
-  for (const host of nodeHosts(model)) {
-    const state = currentState(model, host.name, ja);
-    if (state === undefined) continue;
-    judged = true;
-    if (state.ok) continue;
-    const { subject, objects } = nodeSubject(model, host);
-    findings.set(subject.name, { subject, objects, evidence: state.evidence, values: { reason: state.reason } });
-  }
-  for (const hit of preflightHits(model, PREFLIGHT)) {
-    judged = true;
-    if (hit.host && currentState(model, hit.host.name, ja)?.ok) continue;
-    const { subject, objects } = preflightSubject(model, hit);
-    const existing = findings.get(subject.name);
-    if (existing) {
-      existing.evidence.push(preflightEvidence(hit));
-      continue;
-    }
-    const reason = ja ? `kubeadm の preflight が ${hit.finding.check} で失敗` : `kubeadm preflight failed ${hit.finding.check}`;
-    findings.set(subject.name, { subject, objects, evidence: [preflightEvidence(hit)], values: { reason } });
-  }
-  if (!judged) {
-    return { findings: [], skip: { reason: 'no sysctl or lsmod output of any node and no kubeadm output attached', missing: missingInputs(model, [`hosts/*/cmd/${HOST_CMD.sysctl}`, `hosts/*/cmd/${HOST_CMD.lsmod}`, 'attachments/*']) } };
-  }
-  return { findings: [...findings.values()] };
+  return kernelSettingFindings(model, ja, {
+    state: (host) => currentState(model, host, ja),
+    preflight: PREFLIGHT,
+    skipReason: 'no sysctl or lsmod output of any node and no kubeadm output attached',
+    inputs: [`hosts/*/cmd/${HOST_CMD.sysctl}`, `hosts/*/cmd/${HOST_CMD.lsmod}`, 'attachments/*'],
+  });
 }
