@@ -543,6 +543,12 @@ export interface ArpSource {
 /** tcpdump ARP lines, whatever the timestamp and link-header options. */
 const TCPDUMP_ARP = /\bARP\b.*\b(?:Request who-has|Reply \S+ is-at)\b|\b(?:Request who-has \S+.* tell|Reply \S+ is-at) /;
 
+/** The skip of an ARP rule when the bundle holds no capture of any kind. */
+export function arpSkip(model: Model): { findings: []; skip: { reason: string; missing: string[] } } {
+  const missing = ['hosts/*/capture/*.pcap', 'attachments/*'].flatMap((p) => model.artifacts.explainMissing(p)).map((m) => `${m.path}: ${m.reason}`);
+  return { findings: [], skip: { reason: 'no ARP capture (collector pcap, attached pcap or pasted tcpdump output) in the bundle', missing } };
+}
+
 export function arpSources(model: Model): ArpSource[] {
   const out: ArpSource[] = [];
   for (const path of model.artifacts.matchUsable('hosts/*/capture/*')) {

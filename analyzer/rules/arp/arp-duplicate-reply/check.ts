@@ -6,7 +6,7 @@
 import type { CheckContext, CheckResult, FindingDraft } from '../../../engine/types.js';
 import type { Model } from '../../../model/model.js';
 import type { ArpPacket } from '../../../parsers/pcap.js';
-import { arpEvidence, arpSources, kubeProxyConfig, loadBalancerServices, macName, macOwners, nodeMacsSeen, textEvidence } from '../../../model/network.js';
+import { arpEvidence, arpSkip, arpSources, kubeProxyConfig, loadBalancerServices, macName, macOwners, nodeMacsSeen, textEvidence } from '../../../model/network.js';
 import type { Evidence, ObjectRef } from '../../../report/types.js';
 
 /** Seconds since midnight (or the epoch) of a packet, whichever clock its source has. */
@@ -66,10 +66,7 @@ function conflicting(list: Claim[]): boolean {
 export function check(model: Model, ctx: CheckContext): CheckResult {
   const ja = ctx.lang === 'ja';
   const sources = arpSources(model);
-  if (sources.length === 0) {
-    const missing = ['hosts/*/capture/*.pcap', 'attachments/*'].flatMap((p) => model.artifacts.explainMissing(p)).map((m) => `${m.path}: ${m.reason}`);
-    return { findings: [], skip: { reason: 'no ARP capture (collector pcap, attached pcap or pasted tcpdump output) in the bundle', missing } };
-  }
+  if (sources.length === 0) return arpSkip(model);
   const owners = macOwners(model);
   const seen = nodeMacsSeen(model, sources);
   const proxy = kubeProxyConfig(model);

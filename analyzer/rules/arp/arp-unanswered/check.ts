@@ -4,16 +4,13 @@
 import type { CheckContext, CheckResult, FindingDraft } from '../../../engine/types.js';
 import { itemEvidence } from '../../../engine/evidence.js';
 import type { Model } from '../../../model/model.js';
-import { arpEvidence, arpSources, loadBalancerServices, METALLB_NS } from '../../../model/network.js';
+import { arpEvidence, arpSkip, arpSources, loadBalancerServices, METALLB_NS } from '../../../model/network.js';
 import type { Evidence, ObjectRef } from '../../../report/types.js';
 
 export function check(model: Model, ctx: CheckContext): CheckResult {
   const ja = ctx.lang === 'ja';
   const sources = arpSources(model);
-  if (sources.length === 0) {
-    const missing = ['hosts/*/capture/*.pcap', 'attachments/*'].flatMap((p) => model.artifacts.explainMissing(p)).map((m) => `${m.path}: ${m.reason}`);
-    return { findings: [], skip: { reason: 'no ARP capture (collector pcap, attached pcap or pasted tcpdump output) in the bundle', missing } };
-  }
+  if (sources.length === 0) return arpSkip(model);
   const lbs = loadBalancerServices(model);
   const probed = new Set((model.manifest.arpProbes ?? []).filter((p) => p.tool).flatMap((p) => p.targets));
   const l2status = model.custom('servicel2statuses.metallb.io');
