@@ -7,7 +7,7 @@ import { LogScanner } from '../facts/log-scan.js';
 import { Model } from '../model/model.js';
 import { buildTimeline, RESTART_PATTERN } from '../model/timeline.js';
 import { buildReport } from '../report/build.js';
-import type { Finding, Lang, Report, SkippedRule } from '../report/types.js';
+import type { Finding, Lang, PassedRule, Report, SkippedRule } from '../report/types.js';
 import { evaluateRule, patternKey } from './evaluate.js';
 import type { RulePack } from './load-rules.js';
 import type { CheckContext, LoadedRule, LogPatternSpec } from './types.js';
@@ -106,7 +106,7 @@ export async function analyzeBundle(bundle: OpenedBundle, pack: RulePack, option
   const excerpt = excerptFrom(model);
   const findings: Finding[] = [];
   const skipped: SkippedRule[] = [];
-  const passed: string[] = [];
+  const passed: PassedRule[] = [];
   const warnings: string[] = [];
   for (const rule of rules) {
     const ctx: CheckContext = {
@@ -122,7 +122,7 @@ export async function analyzeBundle(bundle: OpenedBundle, pack: RulePack, option
     } catch (err) {
       // One broken rule must not hide what the others found; it is reported as skipped and on stderr.
       warnings.push(`rule ${rule.meta.id} failed: ${(err as Error).message}`);
-      skipped.push({ ruleId: rule.meta.id, title: rule.meta.title[options.lang], reason: `internal error in the rule: ${(err as Error).message}`, missing: [] });
+      skipped.push({ ruleId: rule.meta.id, title: rule.meta.title[options.lang], area: rule.meta.area, reason: `internal error in the rule: ${(err as Error).message}`, missing: [] });
       continue;
     }
     if (outcome.kind === 'skipped') {
@@ -130,7 +130,7 @@ export async function analyzeBundle(bundle: OpenedBundle, pack: RulePack, option
       continue;
     }
     const kept = options.namespace ? outcome.findings.filter((f) => inNamespace(f, options.namespace!)) : outcome.findings;
-    if (kept.length === 0) passed.push(rule.meta.id);
+    if (kept.length === 0) passed.push({ ruleId: rule.meta.id, title: rule.meta.title[options.lang], area: rule.meta.area });
     findings.push(...kept);
   }
   fillRelated(findings, model, options.lang);

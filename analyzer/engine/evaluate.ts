@@ -146,6 +146,7 @@ export function toFinding(rule: LoadedRule, draft: FindingDraft, lang: Lang): Fi
   const objects = [...(draft.objects ?? [])].sort((a, b) => compareText(`${a.kind}/${a.namespace ?? ''}/${a.name}`, `${b.kind}/${b.namespace ?? ''}/${b.name}`));
   return {
     ruleId: m.id,
+    area: m.area,
     severity,
     title: m.title[lang],
     summary: fill(m.summary[lang], values),
@@ -163,7 +164,7 @@ export function evaluateRule(rule: LoadedRule, model: Model, ctx: CheckContext):
   let drafts: FindingDraft[];
   if (rule.check) {
     const result = rule.check(model, ctx);
-    if (result.skip) return { kind: 'skipped', skipped: { ruleId: m.id, title: m.title[ctx.lang], reason: result.skip.reason, missing: result.skip.missing } };
+    if (result.skip) return { kind: 'skipped', skipped: { ruleId: m.id, title: m.title[ctx.lang], area: m.area, reason: result.skip.reason, missing: result.skip.missing } };
     drafts = result.findings;
   } else {
     const gathered = gatherDeclarative(rule, model, ctx);
@@ -171,7 +172,7 @@ export function evaluateRule(rule: LoadedRule, model: Model, ctx: CheckContext):
       const missing = gathered.missing.map((x) => `${x.path}: ${x.reason}`);
       return {
         kind: 'skipped',
-        skipped: { ruleId: m.id, title: m.title[ctx.lang], reason: ctx.lang === 'ja' ? '入力がバンドルにありません' : 'none of its inputs is in the bundle', missing: [...new Set(missing)].sort() },
+        skipped: { ruleId: m.id, title: m.title[ctx.lang], area: m.area, reason: ctx.lang === 'ja' ? '入力がバンドルにありません' : 'none of its inputs is in the bundle', missing: [...new Set(missing)].sort() },
       };
     }
     drafts = gathered.drafts;

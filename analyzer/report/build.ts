@@ -3,7 +3,7 @@
 import type { Manifest } from '../../bundle/manifest.js';
 import type { ReadSummary } from '../../bundle/reader.js';
 import type { Model } from '../model/model.js';
-import type { Finding, Lang, Report, SkippedRule, TimelineEntry } from './types.js';
+import type { Finding, Lang, PassedRule, Report, SkippedRule, TimelineEntry } from './types.js';
 import { SEVERITIES } from './types.js';
 import { compareText } from '../../common/compare.js';
 
@@ -15,7 +15,7 @@ export interface ReportInputs {
   rulePack: { version: string; hash: string; rules: number };
   findings: Finding[];
   skipped: SkippedRule[];
-  passed: string[];
+  passed: PassedRule[];
   timeline: TimelineEntry[];
 }
 
@@ -111,6 +111,6 @@ export function buildReport(inputs: ReportInputs): Report {
     recentChanges: inputs.timeline,
     gaps: gapsOf(manifest, model),
     skipped: [...inputs.skipped].sort((a, b) => compareText(a.ruleId, b.ruleId)),
-    passed: [...inputs.passed].sort(),
+    passed: [...inputs.passed].sort((a, b) => compareText(a.ruleId, b.ruleId)),
   };
 }

@@ -75,7 +75,7 @@ export interface Messages {
     none: string;
   };
   skipped: { rule: string; reason: string; missing: string; none: string };
-  passed: { none: string };
+  passed: { area: string; rule: string; title: string; none: string };
   junit: {
     failureMessage: (findings: number, summary: string) => string;
     belowThreshold: string;
@@ -174,7 +174,7 @@ const en: Messages = {
     none: 'Everything planned was collected.',
   },
   skipped: { rule: 'Rule', reason: 'Reason', missing: 'Missing', none: 'No rules were skipped.' },
-  passed: { none: 'No rule passed.' },
+  passed: { area: 'Area', rule: 'Rule', title: 'Title', none: 'No rule passed.' },
   junit: {
     failureMessage: (findings, summary) =>
       findings === 1 ? summary : `${findings} findings; first: ${summary}`,
@@ -285,7 +285,7 @@ const ja: Messages = {
     none: '予定した項目はすべて収集できました。',
   },
   skipped: { rule: 'ルール', reason: '理由', missing: '不足しているファイル', none: 'スキップしたルールはありません。' },
-  passed: { none: '問題のなかったルールはありません。' },
+  passed: { area: '領域', rule: 'ルール', title: 'タイトル', none: '問題のなかったルールはありません。' },
   junit: {
     failureMessage: (findings, summary) => (findings === 1 ? summary : `${findings} 件検出（1 件目: ${summary}）`),
     belowThreshold: '失敗の基準に満たない検出事項:',

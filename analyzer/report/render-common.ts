@@ -1,7 +1,8 @@
 // Decisions every renderer must make the same way, so the four formats never disagree about what the
-// report says: grouping by severity, how evidence is located, what the scope verdict is.
+// report says: grouping by severity and by area, how evidence is located, what the scope verdict is.
+import { compareText } from '../../common/compare.js';
 import { messagesFor, type ScopeGroup } from './i18n.js';
-import { SEVERITIES, type Evidence, type Finding, type Report, type Severity, type TimelineEntry } from './types.js';
+import { SEVERITIES, type Evidence, type Finding, type PassedRule, type Report, type Severity, type TimelineEntry } from './types.js';
 
 export interface SeverityGroup {
   severity: Severity;
@@ -81,7 +82,20 @@ export function showControls(text: string): string {
   });
 }
 
-/** Ordering by UTF-16 code units: identical on every machine, unlike localeCompare. */
-export function compareStable(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
+export interface AreaGroup {
+  area: string;
+  rules: PassedRule[];
+}
+
+/** Passed rules by area, areas and ids in code-unit order, so every format lists them the same way. */
+export function passedByArea(report: Report): AreaGroup[] {
+  const groups = new Map<string, PassedRule[]>();
+  for (const rule of report.passed) {
+    const group = groups.get(rule.area);
+    if (group) group.push(rule);
+    else groups.set(rule.area, [rule]);
+  }
+  return [...groups.entries()]
+    .sort(([a], [b]) => compareText(a, b))
+    .map(([area, rules]) => ({ area, rules: [...rules].sort((a, b) => compareText(a.ruleId, b.ruleId)) }));
 }

@@ -1,7 +1,7 @@
 // The report as JSON (schemas/report.schema.json). Objects are rebuilt field by field in the order of
 // types.ts rather than serialized as given, so the key order does not depend on how the analyzer happened to
 // assemble them, and nothing outside the contract (a stray field, an explicit undefined) leaks into the file.
-import type { CollectionGap, Evidence, Finding, ObjectRef, Report, SkippedRule, TimelineEntry } from './types.js';
+import type { CollectionGap, Evidence, Finding, ObjectRef, PassedRule, Report, SkippedRule, TimelineEntry } from './types.js';
 
 function optional<K extends string, V>(key: K, value: V | undefined): Partial<Record<K, V>> {
   return value === undefined ? {} : ({ [key]: value } as Record<K, V>);
@@ -26,6 +26,7 @@ function evidence(item: Evidence) {
 function finding(item: Finding) {
   return {
     ruleId: item.ruleId,
+    area: item.area,
     severity: item.severity,
     title: item.title,
     summary: item.summary,
@@ -54,7 +55,11 @@ function gap(item: CollectionGap) {
 }
 
 function skippedRule(rule: SkippedRule) {
-  return { ruleId: rule.ruleId, title: rule.title, reason: rule.reason, missing: [...rule.missing] };
+  return { ruleId: rule.ruleId, title: rule.title, area: rule.area, reason: rule.reason, missing: [...rule.missing] };
+}
+
+function passedRule(rule: PassedRule) {
+  return { ruleId: rule.ruleId, title: rule.title, area: rule.area };
 }
 
 /** The report in its canonical JSON form: fixed key order, 2-space indent, trailing newline. */
@@ -95,7 +100,7 @@ export function renderJson(report: Report): string {
     recentChanges: report.recentChanges.map(timelineEntry),
     gaps: { unreachedHosts: report.gaps.unreachedHosts.map(hostError), items: report.gaps.items.map(gap) },
     skipped: report.skipped.map(skippedRule),
-    passed: [...report.passed],
+    passed: report.passed.map(passedRule),
   };
   return `${JSON.stringify(canonical, null, 2)}\n`;
 }

@@ -1,8 +1,10 @@
-// The report as JUnit XML for CI: one testcase per rule. A testcase's identity (classname + name) depends on
-// the rule id alone, so CI history follows a rule from passing to failing and back. Times are "0" and no
-// timestamp is written: the same report must give the same bytes.
+// The report as JUnit XML for CI: one testcase per rule, classname `labsnap.<area>` so CI groups rules by
+// layer. A testcase's identity (classname + name) depends on the rule alone, never on its outcome, so CI
+// history follows a rule from passing to failing and back. Times are "0" and no timestamp is written: the
+// same report must give the same bytes.
+import { compareText } from '../../common/compare.js';
 import { messagesFor, type Messages } from './i18n.js';
-import { compareStable, evidenceLocation, objectLabel, showControls } from './render-common.js';
+import { evidenceLocation, objectLabel, showControls } from './render-common.js';
 import { SEVERITIES, type Finding, type Report, type Severity } from './types.js';
 
 export interface JunitOptions {
@@ -47,10 +49,11 @@ function describeFinding(finding: Finding, m: Messages): string {
   return lines.join('\n');
 }
 
-type Outcome =
+type Outcome = { area: string } & (
   | { kind: 'findings'; failing: Finding[]; belowThreshold: Finding[] }
   | { kind: 'skipped'; reason: string; missing: string[] }
-  | { kind: 'passed' };
+  | { kind: 'passed' }
+);
 
 /**
  * One outcome per rule id. A rule that produced findings is judged on them even if it was also skipped for
@@ -58,12 +61,12 @@ type Outcome =
  */
 function outcomesByRule(report: Report, failOn: Severity | 'never'): Map<string, Outcome> {
   const outcomes = new Map<string, Outcome>();
-  for (const ruleId of report.passed) outcomes.set(ruleId, { kind: 'passed' });
-  for (const rule of report.skipped) outcomes.set(rule.ruleId, { kind: 'skipped', reason: rule.reason, missing: rule.missing });
+  for (const rule of report.passed) outcomes.set(rule.ruleId, { area: rule.area, kind: 'passed' });
+  for (const rule of report.skipped) outcomes.set(rule.ruleId, { area: rule.area, kind: 'skipped', reason: rule.reason, missing: rule.missing });
   for (const finding of report.findings) {
     let outcome = outcomes.get(finding.ruleId);
     if (outcome?.kind !== 'findings') {
-      outcome = { kind: 'findings', failing: [], belowThreshold: [] };
+      outcome = { area: finding.area, kind: 'findings', failing: [], belowThreshold: [] };
       outcomes.set(finding.ruleId, outcome);
     }
     (atOrAbove(finding.severity, failOn) ? outcome.failing : outcome.belowThreshold).push(finding);
@@ -72,7 +75,7 @@ function outcomesByRule(report: Report, failOn: Severity | 'never'): Map<string,
 }
 
 function testcase(ruleId: string, outcome: Outcome, m: Messages): string[] {
-  const open = `    <testcase classname="${escapeXmlAttribute(`labsnap.${ruleId}`)}" name="${escapeXmlAttribute(ruleId)}" time="0"`;
+  const open = `    <testcase classname="${escapeXmlAttribute(`labsnap.${outcome.area}`)}" name="${escapeXmlAttribute(ruleId)}" time="0"`;
   if (outcome.kind === 'passed') return [`${open}/>`];
   if (outcome.kind === 'skipped') {
     const message = m.junit.skippedMessage(outcome.reason, outcome.missing);
@@ -98,7 +101,7 @@ export function renderJunit(report: Report, options: JunitOptions = {}): string 
   const failOn = options.failOn ?? DEFAULT_FAIL_ON;
   const m = messagesFor(report.lang);
   const outcomes = outcomesByRule(report, failOn);
-  const ruleIds = [...outcomes.keys()].sort(compareStable);
+  const ruleIds = [...outcomes.keys()].sort(compareText);
   let failures = 0;
   let skipped = 0;
   for (const outcome of outcomes.values()) {

@@ -6,6 +6,7 @@ import {
   evidenceLocation,
   findingsBySeverity,
   objectLabel,
+  passedByArea,
   scopeRows,
   scopeVerdict,
   showControls,
@@ -117,7 +118,7 @@ export function renderMarkdown(report: Report): string {
   for (const group of groups) {
     block(`### ${escapeMarkdown(m.severityHeading(m.severity[group.severity], group.findings.length))}`);
     for (const finding of group.findings) {
-      block(`#### ${inlineCode(finding.ruleId)}: ${escapeMarkdown(finding.title)}`);
+      block(`#### ${inlineCode(finding.ruleId)} (${escapeMarkdown(finding.area)}): ${escapeMarkdown(finding.title)}`);
       block(escapeParagraph(finding.summary));
       block(
         ...(finding.objects.length > 0 ? [`- **${m.finding.objects}:** ${codeList(finding.objects.map(objectLabel), false)}`] : []),
@@ -185,7 +186,7 @@ export function renderMarkdown(report: Report): string {
       ...tableRows(
         [m.skipped.rule, m.skipped.reason, m.skipped.missing],
         report.skipped.map((rule) => [
-          `${inlineCode(rule.ruleId, true)}<br>${escapeMarkdown(rule.title)}`,
+          `${inlineCode(rule.ruleId, true)} (${escapeMarkdown(rule.area)})<br>${escapeMarkdown(rule.title)}`,
           escapeMarkdown(rule.reason),
           rule.missing.map((path) => inlineCode(path, true)).join('<br>'),
         ]),
@@ -194,7 +195,20 @@ export function renderMarkdown(report: Report): string {
   }
 
   block(`## ${m.sections.passed}`);
-  block(report.passed.length > 0 ? codeList(report.passed, false) : escapeParagraph(m.passed.none));
+  // One row per rule, the area only on the first of its group: a table reads as grouped yet stays one line
+  // per rule, short next to the findings.
+  const passed = passedByArea(report);
+  if (passed.length === 0) block(escapeParagraph(m.passed.none));
+  else {
+    block(
+      ...tableRows(
+        [m.passed.area, m.passed.rule, m.passed.title],
+        passed.flatMap((group) =>
+          group.rules.map((rule, i) => [i === 0 ? escapeMarkdown(group.area) : '', inlineCode(rule.ruleId, true), escapeMarkdown(rule.title)]),
+        ),
+      ),
+    );
+  }
 
   return `${out.join('\n')}\n`;
 }

@@ -7,10 +7,12 @@ import {
   evidenceLocation,
   findingsBySeverity,
   objectLabel,
+  passedByArea,
   scopeRows,
   scopeVerdict,
   showControls,
   timelineSource,
+  type AreaGroup,
 } from './render-common.js';
 import type { Report, Severity } from './types.js';
 
@@ -241,6 +243,64 @@ function table(rows: string[][], indent: string, width: number): string[] {
   return out;
 }
 
+/**
+ * Cuts text to `width` columns, marking the cut with "..." (ASCII: an ellipsis is ambiguous width). A Latin
+ * word is not cut in half when an earlier space allows; Japanese may be cut between any two characters.
+ */
+export function truncateToWidth(text: string, width: number): string {
+  if (displayWidth(text) <= width) return text;
+  const chars = [...text];
+  let kept = 0;
+  let used = 0;
+  for (const char of chars) {
+    const w = charWidth(char);
+    if (used + w + 3 > width) break;
+    kept++;
+    used += w;
+  }
+  const inWord = (char: string | undefined): boolean => char !== undefined && char !== ' ' && charWidth(char) === 1;
+  let cut = kept;
+  if (inWord(chars[kept - 1]) && inWord(chars[kept])) {
+    const space = chars.lastIndexOf(' ', kept - 1);
+    if (space > 0) cut = space;
+  }
+  return `${chars.slice(0, cut).join('').trimEnd()}...`;
+}
+
+// Below this many columns a cut title says too little to be worth a column of its own.
+const MIN_TITLE_WIDTH = 20;
+
+/**
+ * Passed rules, one line each: area (on the first rule of its group), id, and the title cut to the line.
+ * They matter least in the report, so they get no wrapped prose that would outweigh the findings. On a
+ * terminal too narrow for that, each area heads its rules and each title goes under its id.
+ */
+function passedLines(groups: AreaGroup[], indent: string, width: number): string[] {
+  const oneLine = (text: string): string => clean(text).replace(/\n/g, ' ');
+  const areaWidth = Math.max(...groups.map((group) => displayWidth(oneLine(group.area))));
+  const idWidth = Math.max(...groups.flatMap((group) => group.rules.map((rule) => displayWidth(oneLine(rule.ruleId)))));
+  const titleStart = displayWidth(indent) + areaWidth + 2 + idWidth + 2;
+  const out: string[] = [];
+  if (width - titleStart >= MIN_TITLE_WIDTH) {
+    for (const group of groups) {
+      group.rules.forEach((rule, i) => {
+        const area = padToWidth(i === 0 ? oneLine(group.area) : '', areaWidth);
+        out.push(`${indent}${area}  ${padToWidth(oneLine(rule.ruleId), idWidth)}  ${truncateToWidth(oneLine(rule.title), width - titleStart)}`);
+      });
+    }
+    return out;
+  }
+  const ruleIndent = indent + INDENT;
+  const titleIndent = ruleIndent + INDENT;
+  for (const group of groups) {
+    out.push(indent + oneLine(group.area));
+    for (const rule of group.rules) {
+      out.push(ruleIndent + oneLine(rule.ruleId), titleIndent + truncateToWidth(oneLine(rule.title), width - displayWidth(titleIndent)));
+    }
+  }
+  return out;
+}
+
 const ANSI = {
   bold: '\u001b[1m',
   red: '\u001b[1;31m',
@@ -307,7 +367,7 @@ export function renderText(report: Report, options: TextOptions): string {
   for (const group of groups) {
     for (const finding of group.findings) {
       const badge = `[${m.severity[group.severity]}]`;
-      const headline = wrapText(clean(`${badge} ${finding.ruleId}: ${finding.title}`), width);
+      const headline = wrapText(clean(`${badge} ${finding.ruleId} (${finding.area}): ${finding.title}`), width);
       out.push('', ...headline.map((line, i) => (i === 0 ? paint(SEVERITY_COLOR[group.severity], badge) + line.slice(badge.length) : line)));
       out.push(...wrapIndented(finding.summary, INDENT, width));
       out.push(
@@ -367,7 +427,7 @@ export function renderText(report: Report, options: TextOptions): string {
   heading(m.sections.skipped);
   if (report.skipped.length === 0) note(m.skipped.none);
   for (const rule of report.skipped) {
-    out.push(...wrapIndented(`${rule.ruleId}: ${rule.title}`, INDENT, width));
+    out.push(...wrapIndented(`${rule.ruleId} (${rule.area}): ${rule.title}`, INDENT, width));
     out.push(
       ...table(
         [[m.skipped.reason, rule.reason], ...(rule.missing.length > 0 ? [[m.skipped.missing, rule.missing.join('\n')]] : [])],
@@ -378,7 +438,9 @@ export function renderText(report: Report, options: TextOptions): string {
   }
 
   heading(m.sections.passed);
-  note(report.passed.length > 0 ? report.passed.join(', ') : m.passed.none);
+  const passed = passedByArea(report);
+  if (passed.length === 0) note(m.passed.none);
+  else out.push(...passedLines(passed, INDENT, width));
 
   return `${out.join('\n')}\n`;
 }

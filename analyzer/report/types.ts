@@ -24,8 +24,23 @@ export interface ObjectRef {
 
 export type ScopeLevel = 'cluster' | 'node' | 'namespace' | 'host';
 
+/**
+ * The layer a rule looks at, from its rule.yaml: node, runtime, kubeadm, certs, pods, images, cni, metallb,
+ * arp, ingress, service, storage, proxmox or network for the built-in pack. A string rather than a union
+ * because a --rules pack may bring its own areas.
+ */
+export type RuleArea = string;
+
+/** A rule that ran and found nothing, titled in the report's language. */
+export interface PassedRule {
+  ruleId: string;
+  title: string;
+  area: RuleArea;
+}
+
 export interface Finding {
   ruleId: string;
+  area: RuleArea;
   severity: Severity;
   title: string;
   /** Specific: names the node/pod/IP. */
@@ -42,6 +57,7 @@ export interface Finding {
 export interface SkippedRule {
   ruleId: string;
   title: string;
+  area: RuleArea;
   /** Why the rule could not run: missing paths and the manifest's reason for each. */
   reason: string;
   missing: string[];
@@ -89,5 +105,5 @@ export interface Report {
   recentChanges: TimelineEntry[];
   gaps: { unreachedHosts: { name: string; error: string }[]; items: CollectionGap[] };
   skipped: SkippedRule[];
-  passed: string[];
+  passed: PassedRule[];
 }

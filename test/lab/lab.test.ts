@@ -41,7 +41,7 @@ interface Finding {
 interface Report {
   findings: Finding[];
   skipped: Array<{ ruleId: string; reason: string; missing: string[] }>;
-  passed: string[];
+  passed: { ruleId: string; title: string; area: string }[];
   gaps: { unreachedHosts: Array<{ host?: string; name?: string }> };
 }
 interface Outcome {
@@ -182,7 +182,7 @@ describe.skipIf(skip !== null)('netns lab: labsnap collect over SSH, then analyz
     const bad = o.report.findings.filter((f) => f.severity !== 'info');
     expect(bad, describeReport(o)).toEqual([]);
     for (const rule of ['arp-unanswered', 'arp-duplicate-reply', 'gateway-unreachable', 'control-plane-unreachable', 'metallb-pool-conflict']) {
-      expect(o.report.passed, `${rule} judged and passed\n${describeReport(o)}`).toContain(rule);
+      expect(o.report.passed.map((p) => p.ruleId), `${rule} judged and passed\n${describeReport(o)}`).toContain(rule);
     }
     await expectOneConnectionPerHost([...lab.hosts.keys()]);
   });

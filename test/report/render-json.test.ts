@@ -104,6 +104,14 @@ describe('report schema', () => {
     expect(problemsWith((json) => (json.recentChanges[0].at = '2025-04-17T07:26:30+09:00'))).not.toEqual([]);
   });
 
+  it('requires the area of findings, skipped and passed rules, and passed rules as objects', () => {
+    expect(problemsWith((json) => delete json.findings[0].area)).toEqual(['/findings/0/area: is required']);
+    expect(problemsWith((json) => delete json.skipped[0].area)).toEqual(['/skipped/0/area: is required']);
+    expect(problemsWith((json) => (json.passed[0] = json.passed[0].ruleId))).not.toEqual([]);
+    expect(problemsWith((json) => (json.passed[0].area = 'Not An Area'))).not.toEqual([]);
+    expect(problemsWith((json) => (json.passed[0].title = ''))).not.toEqual([]);
+  });
+
   it('rejects a wrong report version or language', () => {
     expect(problemsWith((json) => (json.reportVersion = 2))).not.toEqual([]);
     expect(problemsWith((json) => (json.lang = 'de'))).not.toEqual([]);

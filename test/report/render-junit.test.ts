@@ -28,6 +28,7 @@ describe('renderJunit', () => {
     expect(cases.map((testcase) => testcase.attributes.name)).toEqual([
       'cni-not-installed',
       'containerd-systemd-cgroup',
+      'ip-forward-disabled',
       'kubeadm-token-expired',
       'metallb-arp-unanswered',
       'service-no-endpoints',
@@ -36,7 +37,7 @@ describe('renderJunit', () => {
     expect(descendants(root, 'failure')).toHaveLength(3);
     expect(descendants(root, 'skipped')).toHaveLength(1);
     for (const suite of [root, ...descendants(root, 'testsuite')]) {
-      expect(suite.attributes).toMatchObject({ tests: '6', failures: '3', errors: '0', skipped: '1', time: '0' });
+      expect(suite.attributes).toMatchObject({ tests: '7', failures: '3', errors: '0', skipped: '1', time: '0' });
     }
     expect(cases.every((testcase) => testcase.attributes.time === '0')).toBe(true);
   });
@@ -70,6 +71,21 @@ describe('renderJunit', () => {
     expect(skipped?.name).toBe('skipped');
     expect(skipped?.attributes.message).toContain('worker2 に到達できませんでした');
     expect(skipped?.attributes.message).toContain('不足しているファイル: hosts/worker2/arp/capture.pcapng');
+  });
+
+  it('names the classname after the rule area, whatever the outcome', () => {
+    const classnames = Object.fromEntries(
+      testcases(renderJunit(brokenLabReport('en'))).map((testcase) => [testcase.attributes.name, testcase.attributes.classname]),
+    );
+    expect(classnames).toEqual({
+      'cni-not-installed': 'labsnap.node',
+      'containerd-systemd-cgroup': 'labsnap.runtime',
+      'ip-forward-disabled': 'labsnap.node',
+      'kubeadm-token-expired': 'labsnap.kubeadm',
+      'metallb-arp-unanswered': 'labsnap.arp',
+      'service-no-endpoints': 'labsnap.service',
+      'swap-enabled': 'labsnap.node',
+    });
   });
 
   it('gives a rule the same testcase identity whether it passes or fails, so CI history follows it', () => {

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { charWidth, displayWidth, renderText, wrapText } from '../../analyzer/report/render-text.js';
+import { charWidth, displayWidth, renderText, truncateToWidth, wrapText } from '../../analyzer/report/render-text.js';
 import type { Lang } from '../../analyzer/report/types.js';
 import { brokenLabReport, healthyLabReport, hostileContentReport } from './reports.js';
 
@@ -78,6 +78,31 @@ describe('renderText', () => {
     expect(tooWide).toEqual([]);
   });
 
+  it.each(LANGS)('lists each passed rule once, grouped by area, within the width at any size (%s)', (lang) => {
+    const report = healthyLabReport(lang);
+    const heading = lang === 'en' ? 'Rules passed' : '問題のなかったルール';
+    for (const width of [40, 50, 64, 80, 120]) {
+      const text = renderText(report, { color: false, width });
+      const section = text.slice(text.indexOf(`\n${heading}\n`)).split('\n').slice(3, -1);
+      expect(section.filter((line) => displayWidth(line) > width)).toEqual([]);
+      for (const rule of report.passed) expect(section.filter((line) => line.includes(` ${rule.ruleId}`))).toHaveLength(1);
+      const areaLabels = section.map((line) => /^ {2}([a-z]+)(?: |$)/.exec(line)?.[1]).filter((area) => area !== undefined);
+      expect(areaLabels).toEqual(['metallb', 'node', 'proxmox', 'runtime', 'service']);
+    }
+  });
+
+  it('gives a passed rule one line when the width allows, its title cut rather than wrapped', () => {
+    const lines = renderText(healthyLabReport('en'), { color: false, width: 80 }).split('\n');
+    expect(lines).toContain('  node     br-netfilter-missing       br_netfilter is not loaded or...');
+    expect(lines).toContain('           swap-enabled               Swap is enabled on a Kubernetes node');
+  });
+
+  it('shows the area next to the rule id of findings and skipped rules', () => {
+    const text = renderText(brokenLabReport('en'), { color: false });
+    expect(text).toContain('[WARNING] service-no-endpoints (service): Service has no endpoints\n');
+    expect(text).toContain('  metallb-arp-unanswered (arp): MetalLB VIP does not answer ARP\n');
+  });
+
   it('keeps commands and evidence whole so they can be copied', () => {
     const text = renderText(brokenLabReport('en'), { color: false, width: 40 });
     expect(text).toContain('    $ kubectl -n shop get pods -l app=web --show-labels\n');
@@ -94,6 +119,23 @@ describe('displayWidth', () => {
     expect(displayWidth('ｱｲ')).toBe(2);
     expect(displayWidth('e\u0301')).toBe(1);
     expect(charWidth('한')).toBe(2);
+  });
+});
+
+describe('truncateToWidth', () => {
+  it('leaves text that fits alone', () => {
+    expect(truncateToWidth('Service has no endpoints', 24)).toBe('Service has no endpoints');
+  });
+
+  it('cuts at a space rather than inside a word, and counts the dots', () => {
+    expect(truncateToWidth('IPv4 forwarding is disabled on a node', 20)).toBe('IPv4 forwarding...');
+    expect(truncateToWidth('supercalifragilistic', 10)).toBe('superca...');
+  });
+
+  it('cuts Japanese between characters, counting them as two columns', () => {
+    const cut = truncateToWidth('MetalLB に払い出せるアドレスが残っておらず', 21);
+    expect(cut).toBe('MetalLB に払い出せ...');
+    expect(displayWidth(cut)).toBeLessThanOrEqual(21);
   });
 });
 

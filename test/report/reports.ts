@@ -1,5 +1,5 @@
 // Realistic reports for the renderer tests, shaped like what the analyzer produces for the shipped scenarios.
-import type { Finding, Lang, Report } from '../../analyzer/report/types.js';
+import type { Finding, Lang, PassedRule, Report } from '../../analyzer/report/types.js';
 
 const BUNDLE_SHA256 = '9f2c4e7a1b3d5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d7e8';
 const RULE_PACK_HASH = '4d1e0c9b8a7f6e5d4c3b2a1908f7e6d5c4b3a29180f7e6d5c4b3a2918070605f';
@@ -99,6 +99,42 @@ const gapReasons: Record<Lang, [string, string]> = {
   ja: ['終了コード 127: pve-firewall コマンドが見つかりません', '30 秒でタイムアウト'],
 };
 
+// Titles as the built-in rule.yaml files word them; long ones are kept so the renderers must cut or wrap.
+const passedRules: Record<string, { area: string } & Record<Lang, string>> = {
+  'br-netfilter-missing': {
+    area: 'node',
+    en: 'br_netfilter is not loaded or bridge-nf-call-iptables is off on a node',
+    ja: 'ノードで br_netfilter 未ロード、または bridge-nf-call-iptables が無効',
+  },
+  'cni-not-installed': { area: 'node', en: cniTexts.en.title, ja: cniTexts.ja.title },
+  'containerd-systemd-cgroup': {
+    area: 'runtime',
+    en: 'containerd does not use the systemd cgroup driver',
+    ja: 'containerd が systemd の cgroup ドライバを使っていない',
+  },
+  'ip-forward-disabled': { area: 'node', en: 'IPv4 forwarding is disabled on a node', ja: 'ノードで IPv4 転送（ip_forward）が無効' },
+  'metallb-pool-exhausted': {
+    area: 'metallb',
+    en: 'A LoadBalancer Service is pending because MetalLB has no address left to give it',
+    ja: 'MetalLB に払い出せるアドレスが残っておらず LoadBalancer Service が Pending',
+  },
+  'pve-vlan-not-allowed': {
+    area: 'proxmox',
+    en: "A VM's VLAN is not allowed on its Proxmox bridge",
+    ja: 'VM の VLAN が Proxmox のブリッジで許可されていない',
+  },
+  'service-no-endpoints': { area: 'service', en: serviceTexts.en.title, ja: serviceTexts.ja.title },
+  'swap-enabled': { area: 'node', en: swapTexts.en.title, ja: swapTexts.ja.title },
+};
+
+function passed(lang: Lang, ids: string[]): PassedRule[] {
+  return ids.map((ruleId) => {
+    const rule = passedRules[ruleId];
+    if (!rule) throw new Error(`no fixture title for ${ruleId}`);
+    return { ruleId, title: rule[lang], area: rule.area };
+  });
+}
+
 /** worker1 NotReady (no CNI, swap on), a Service without endpoints, worker2 unreached, a skipped rule. */
 export function brokenLabReport(lang: Lang): Report {
   const unreached = [{ name: 'worker2', error: 'ssh: connect to host 192.168.10.23 port 22: No route to host' }];
@@ -112,8 +148,8 @@ export function brokenLabReport(lang: Lang): Report {
       interrupted: false,
       bundle: { name: 'labsnap-homelab-20250416T223005Z.tar.gz', sha256: BUNDLE_SHA256, formatVersion: 1, tool: 'labsnap 0.1.0' },
       hosts: { reached: ['pve1', 'cp1', 'worker1'], unreached },
-      rulePack: { version: '0.1.0', hash: RULE_PACK_HASH, rules: 6 },
-      counts: { critical: 1, warning: 2, info: 1, skipped: 1, passed: 1 },
+      rulePack: { version: '0.1.0', hash: RULE_PACK_HASH, rules: 7 },
+      counts: { critical: 1, warning: 2, info: 1, skipped: 1, passed: 2 },
     },
     scope: {
       level: 'nodes',
@@ -125,6 +161,7 @@ export function brokenLabReport(lang: Lang): Report {
     findings: [
       {
         ruleId: 'cni-not-installed',
+        area: 'node',
         severity: 'critical',
         ...cniTexts[lang],
         confirm: ['kubectl describe node worker1', 'kubectl -n kube-system get pods -o wide', 'ls -la /etc/cni/net.d'],
@@ -153,6 +190,7 @@ export function brokenLabReport(lang: Lang): Report {
       },
       {
         ruleId: 'swap-enabled',
+        area: 'node',
         severity: 'warning',
         ...swapTexts[lang],
         confirm: ['swapon --show', 'grep -n swap /etc/fstab'],
@@ -168,6 +206,7 @@ export function brokenLabReport(lang: Lang): Report {
       },
       {
         ruleId: 'service-no-endpoints',
+        area: 'service',
         severity: 'warning',
         ...serviceTexts[lang],
         confirm: ['kubectl -n shop get endpoints web', 'kubectl -n shop get pods -l app=web --show-labels'],
@@ -191,6 +230,7 @@ export function brokenLabReport(lang: Lang): Report {
       },
       {
         ruleId: 'kubeadm-token-expired',
+        area: 'kubeadm',
         severity: 'info',
         ...tokenTexts[lang],
         confirm: ['kubeadm token list'],
@@ -240,10 +280,11 @@ export function brokenLabReport(lang: Lang): Report {
       {
         ruleId: 'metallb-arp-unanswered',
         ...skippedTexts[lang],
+        area: 'arp',
         missing: ['hosts/worker2/arp/capture.pcapng'],
       },
     ],
-    passed: ['containerd-systemd-cgroup'],
+    passed: passed(lang, ['containerd-systemd-cgroup', 'ip-forward-disabled']),
   };
 }
 
@@ -259,21 +300,22 @@ export function healthyLabReport(lang: Lang): Report {
       interrupted: false,
       bundle: { name: 'labsnap-homelab-20250502T080000Z', sha256: null, formatVersion: 1, tool: 'labsnap 0.1.0' },
       hosts: { reached: ['pve1', 'cp1', 'worker1', 'worker2'], unreached: [] },
-      rulePack: { version: '0.1.0', hash: RULE_PACK_HASH, rules: 3 },
-      counts: { critical: 0, warning: 0, info: 0, skipped: 0, passed: 3 },
+      rulePack: { version: '0.1.0', hash: RULE_PACK_HASH, rules: 8 },
+      counts: { critical: 0, warning: 0, info: 0, skipped: 0, passed: 8 },
     },
     scope: { level: 'none', nodes: [], namespaces: [], hosts: [], clusterWide: [] },
     findings: [],
     recentChanges: [],
     gaps: { unreachedHosts: [], items: [] },
     skipped: [],
-    passed: ['cni-not-installed', 'service-no-endpoints', 'swap-enabled'],
+    passed: passed(lang, Object.keys(passedRules)),
   };
 }
 
 /**
- * An interrupted run with a cluster-wide finding whose texts and evidence carry everything a renderer must
- * escape: Markdown pipes, backticks and fences, HTML, terminal escape sequences, NUL, bidi overrides.
+ * An interrupted run with a cluster-wide finding whose texts and evidence, and a passed rule whose title, carry
+ * everything a renderer must escape: Markdown pipes, backticks and fences, HTML, terminal escape sequences,
+ * NUL, bidi overrides.
  */
 export function hostileContentReport(): Report {
   return {
@@ -286,13 +328,14 @@ export function hostileContentReport(): Report {
       interrupted: true,
       bundle: { name: 'bundle`name`.tar.gz', sha256: BUNDLE_SHA256, formatVersion: 1, tool: 'labsnap 0.1.0' },
       hosts: { reached: ['cp1'], unreached: [] },
-      rulePack: { version: '0.1.0-dev', hash: RULE_PACK_HASH, rules: 1 },
-      counts: { critical: 1, warning: 0, info: 0, skipped: 0, passed: 0 },
+      rulePack: { version: '0.1.0-dev', hash: RULE_PACK_HASH, rules: 2 },
+      counts: { critical: 1, warning: 0, info: 0, skipped: 0, passed: 1 },
     },
     scope: { level: 'cluster', nodes: [], namespaces: [], hosts: [], clusterWide: ['apiserver-cert-expired'] },
     findings: [
       {
         ruleId: 'apiserver-cert-expired',
+        area: 'certs',
         severity: 'critical',
         title: 'API server certificate expired & <rejected>',
         summary: '# not a heading: the cert for `kube-apiserver` | expired "yesterday" \u001b[31mred\u001b[0m \u0000 end',
@@ -313,6 +356,6 @@ export function hostileContentReport(): Report {
     recentChanges: [],
     gaps: { unreachedHosts: [], items: [] },
     skipped: [],
-    passed: [],
+    passed: [{ ruleId: 'clock-skew', title: 'Clocks | `differ` \u001b[2Jby *hours* <i>', area: 'certs' }],
   };
 }
