@@ -22,6 +22,8 @@ export function check(model: Model, ctx: CheckContext): CheckResult {
     const missing = ['cluster/namespaces/*/services.json', bundlePath.customResources(POOLS)].flatMap((p) => model.artifacts.explainMissing(p)).map((m) => `${m.path}: ${m.reason}`);
     return { findings: [], skip: { reason: 'LoadBalancer Services or MetalLB pools were not collected', missing } };
   }
+  // With no pool at all MetalLB also says "no available IPs"; that Service is metallb-no-pool's.
+  if (pools.length === 0) return { findings: [] };
   const lbs = loadBalancerServices(model).filter((s) => !s.otherClass);
   const noIpHits = ctx.logHits('noIps').hits;
   const findings: FindingDraft[] = [];
