@@ -7,8 +7,17 @@ import type { HostRunner } from './run.js';
 import { isInterfaceName, shq } from './shell.js';
 import { isIPv4 } from 'node:net';
 
-/** tcpdump needs a moment to open the interface; probes sent before that would be missed. */
-export const CAPTURE_STARTUP_MS = 1500;
+/**
+ * Probes sent before tcpdump has opened the interface would be missed, and on a busy host that can take
+ * seconds: wait (read-only) until a packet socket owned by tcpdump shows in `ss -0 -p`, up to this long.
+ */
+export const CAPTURE_STARTUP_MS = 8000;
+
+export function captureReadyCommand(): string {
+  const tries = Math.ceil(CAPTURE_STARTUP_MS / 100);
+  // A short grace after the socket appears lets tcpdump attach its filter before the first probe.
+  return `i=0; while [ $i -lt ${tries} ]; do if ss -0 -p 2>/dev/null | grep -q '"tcpdump"'; then sleep 0.3; exit 0; fi; sleep 0.1; i=$((i+1)); done; exit 1`;
+}
 /** Time beyond --arp-seconds before the transport kills a capture that `timeout` did not stop. */
 const CAPTURE_GRACE_MS = 15_000;
 
@@ -49,7 +58,12 @@ export async function runArp(runner: HostRunner, host: string, iface: string, se
   const capture = runner.run(captureItem(host, iface, seconds));
   const record: ArpProbeRecord = { host, interface: iface, targets: [...targets], tool: null, seconds };
   if (targets.length > 0) {
-    await new Promise((resolve) => setTimeout(resolve, CAPTURE_STARTUP_MS));
+    const ready = await runner.probe(captureReadyCommand(), true);
+    if (ready === null || ready.exitCode !== 0) {
+      // No `ss`, or tcpdump never opened the interface (its own error is in the capture item): a fixed
+      // pause is the best left, so the probes are still sent and recorded.
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+    }
     const probe = await runner.probe(probeCommand(iface, targets), true);
     if (probe !== null) {
       const tool = /^tool (\S+)/.exec(probe.stdout.toString('utf8'))?.[1];

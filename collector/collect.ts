@@ -10,7 +10,7 @@ import { openBundle } from '../bundle/reader.js';
 import { BundleStaging, exists, writeBundle, type WrittenBundle } from '../bundle/writer.js';
 import { InternalError, UsageError, errorMessage } from '../common/errors.js';
 import { packageInfo } from '../common/package-root.js';
-import { captureItem, probeCommand, runArp } from './arp.js';
+import { captureItem, captureReadyCommand, probeCommand, runArp } from './arp.js';
 import { DEFAULT_HOST_KUBECONFIG, loadInventory, type Inventory, type InventoryHost, type KubeAccess } from './inventory.js';
 import { Kubectl, collectCluster, describeClusterPlan, planVersion } from './kube.js';
 import { describeItem, planHost, type HostPlanItem } from './plan.js';
@@ -235,6 +235,7 @@ function dryRunText(lab: Lab, opts: CollectOptions, attachments: Attachment[]): 
       const c = captureItem(a.host, a.interface, opts.arpSeconds);
       lines.push(`  ${c.path}  <-  ${c.command}  (on ${a.host})`);
       const probes = probeCommand(a.interface, ['0.0.0.0']).split(`'0.0.0.0'`).join('<each LoadBalancer IP found>');
+      lines.push(`  wait for the capture (not stored)  <-  ${captureReadyCommand()}`);
       lines.push(`  probes (not stored; listed in manifest.arpProbes)  <-  ${probes}`);
     }
   }
