@@ -74,7 +74,11 @@ export class ArtifactIndex {
     const known = new Set([...this.items.keys(), ...this.present.keys(), ...this.damaged.keys()]);
     const listed = [...known].filter((p) => re.test(p)).sort();
     if (listed.length === 0) return [{ path: pattern, reason: 'not in the bundle' }];
-    return listed.map((path) => ({ path, reason: this.whyMissing(path) ?? 'present' }));
+    // Paths that are there are no explanation of what is missing (a rule may skip them for their host's role).
+    return listed.flatMap((path) => {
+      const reason = this.whyMissing(path);
+      return reason === undefined ? [] : [{ path, reason }];
+    });
   }
 
   /** Usable paths under a folder prefix (e.g. `hosts/w1/files/etc/cni/net.d/`), sorted. */
