@@ -122,7 +122,7 @@ export async function analyzeBundle(bundle: OpenedBundle, pack: RulePack, option
     } catch (err) {
       // One broken rule must not hide what the others found; it is reported as skipped and on stderr.
       warnings.push(`rule ${rule.meta.id} failed: ${(err as Error).message}`);
-      skipped.push({ ruleId: rule.meta.id, title: rule.meta.title[options.lang], area: rule.meta.area, reason: `internal error in the rule: ${(err as Error).message}`, missing: [] });
+      skipped.push({ ruleId: rule.meta.id, title: rule.meta.title[options.lang], area: rule.meta.area, reason: `${options.lang === 'ja' ? 'ルール内部のエラー' : 'internal error in the rule'}: ${(err as Error).message}`, missing: [] });
       continue;
     }
     if (outcome.kind === 'skipped') {

@@ -544,9 +544,9 @@ export interface ArpSource {
 const TCPDUMP_ARP = /\bARP\b.*\b(?:Request who-has|Reply \S+ is-at)\b|\b(?:Request who-has \S+.* tell|Reply \S+ is-at) /;
 
 /** The skip of an ARP rule when the bundle holds no capture of any kind. */
-export function arpSkip(model: Model): { findings: []; skip: { reason: string; missing: string[] } } {
+export function arpSkip(model: Model, ja: boolean): { findings: []; skip: { reason: string; missing: string[] } } {
   const missing = ['hosts/*/capture/*.pcap', 'attachments/*'].flatMap((p) => model.artifacts.explainMissing(p)).map((m) => `${m.path}: ${m.reason}`);
-  return { findings: [], skip: { reason: 'no ARP capture (collector pcap, attached pcap or pasted tcpdump output) in the bundle', missing } };
+  return { findings: [], skip: { reason: ja ? 'ARP のキャプチャ（collector の pcap、添付の pcap、貼り付けた tcpdump の出力）がバンドルにない' : 'no ARP capture (collector pcap, attached pcap or pasted tcpdump output) in the bundle', missing } };
 }
 
 export function arpSources(model: Model): ArpSource[] {

@@ -13,7 +13,7 @@ import type { SysctlFacts } from '../parsers/host-sysctl.js';
 import { parseCrictl, type CrictlFailure, type CrictlOutput } from '../parsers/kube-crictl.js';
 import type { SystemctlStatusText, SystemctlUnitStatus } from '../parsers/kube-systemctl.js';
 import type { PreflightFinding } from '../parsers/log-kubeadm.js';
-import type { FindingDraft } from '../engine/types.js';
+import type { FindingDraft, Localized } from '../engine/types.js';
 import type { Evidence, ObjectRef } from '../report/types.js';
 import type { HostView, Model } from './model.js';
 
@@ -177,7 +177,7 @@ export type KernelSettingState = { ok: true } | { ok: false; reason: string; evi
 export function kernelSettingFindings(
   model: Model,
   ja: boolean,
-  spec: { state: (host: string) => KernelSettingState; preflight: RegExp; skipReason: string; inputs: string[] },
+  spec: { state: (host: string) => KernelSettingState; preflight: RegExp; skipReason: Localized; inputs: string[] },
 ): { findings: FindingDraft[]; skip?: { reason: string; missing: string[] } } {
   const findings = new Map<string, FindingDraft>();
   let judged = false;
@@ -201,6 +201,6 @@ export function kernelSettingFindings(
     const reason = ja ? `kubeadm の preflight が ${hit.finding.check} で失敗` : `kubeadm preflight failed ${hit.finding.check}`;
     findings.set(subject.name, { subject, objects, evidence: [preflightEvidence(hit)], values: { reason } });
   }
-  if (!judged) return { findings: [], skip: { reason: spec.skipReason, missing: missingInputs(model, spec.inputs) } };
+  if (!judged) return { findings: [], skip: { reason: ja ? spec.skipReason.ja : spec.skipReason.en, missing: missingInputs(model, spec.inputs) } };
   return { findings: [...findings.values()] };
 }

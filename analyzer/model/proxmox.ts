@@ -214,13 +214,13 @@ export function rangesText(ranges: readonly { start: number; end: number }[]): s
  * Why a Proxmox rule cannot judge anything: no Proxmox host in the inventory, or none of `inputs`
  * (path patterns under each Proxmox host) usable, with the manifest's reasons. Undefined when it can.
  */
-export function proxmoxSkip(model: Model, inputs: ((host: string) => string)[]): { reason: string; missing: string[] } | undefined {
+export function proxmoxSkip(model: Model, ja: boolean, inputs: ((host: string) => string)[]): { reason: string; missing: string[] } | undefined {
   const hosts = proxmoxHosts(model);
-  if (hosts.length === 0) return { reason: 'no Proxmox host in the inventory (role proxmox)', missing: [bundlePath.manifest()] };
+  if (hosts.length === 0) return { reason: ja ? 'インベントリに Proxmox ホスト（role proxmox）がない' : 'no Proxmox host in the inventory (role proxmox)', missing: [bundlePath.manifest()] };
   const patterns = hosts.flatMap((h) => inputs.map((f) => f(h.name)));
   if (patterns.some((p) => model.artifacts.matchUsable(p).length > 0)) return undefined;
   const missing = patterns.flatMap((p) => model.artifacts.explainMissing(p).map((m) => `${m.path}: ${m.reason}`));
-  return { reason: 'the Proxmox host configuration it reads was not collected', missing: [...new Set(missing)] };
+  return { reason: ja ? 'このルールが読む Proxmox ホストの設定が収集されていない' : 'the Proxmox host configuration it reads was not collected', missing: [...new Set(missing)] };
 }
 
 export interface CalicoNetwork {

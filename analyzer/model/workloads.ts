@@ -440,7 +440,7 @@ export function pullFindings(
 ): CheckResult {
   const logs = ctx.logHits('pullLogs');
   const groups = pullGroups(model, { cls, logHits: logs.hits, logsScanned: logs.scanned.length, ja: ctx.lang === 'ja' });
-  if (!groups) return { findings: [], skip: { reason: 'no pods, events, kubelet or containerd journal in the bundle', missing: pullLogsMissing(model) } };
+  if (!groups) return { findings: [], skip: { reason: ctx.lang === 'ja' ? 'Pod、イベント、kubelet / containerd のジャーナルのどれもバンドルにない' : 'no pods, events, kubelet or containerd journal in the bundle', missing: pullLogsMissing(model) } };
   return {
     findings: groups.map((g) => ({
       subject: g.subject,

@@ -66,7 +66,7 @@ function conflicting(list: Claim[]): boolean {
 export function check(model: Model, ctx: CheckContext): CheckResult {
   const ja = ctx.lang === 'ja';
   const sources = arpSources(model);
-  if (sources.length === 0) return arpSkip(model);
+  if (sources.length === 0) return arpSkip(model, ja);
   const owners = macOwners(model);
   const seen = nodeMacsSeen(model, sources);
   const proxy = kubeProxyConfig(model);

@@ -10,7 +10,7 @@ import type { Evidence, ObjectRef } from '../../../report/types.js';
 export function check(model: Model, ctx: CheckContext): CheckResult {
   const ja = ctx.lang === 'ja';
   const sources = arpSources(model);
-  if (sources.length === 0) return arpSkip(model);
+  if (sources.length === 0) return arpSkip(model, ja);
   const lbs = loadBalancerServices(model);
   const probed = new Set((model.manifest.arpProbes ?? []).filter((p) => p.tool).flatMap((p) => p.targets));
   const l2status = model.custom('servicel2statuses.metallb.io');

@@ -35,7 +35,7 @@ export function check(model: Model, ctx: CheckContext): CheckResult {
   const logs = ctx.logHits('expired');
   const kubectl = failedKubeItems(model).filter((i) => /certificate has expired|expired certificate/.test(i.stderr) && !/is before/.test(i.stderr));
   if (!inputs.usable && logs.scanned.length === 0 && kubectl.length === 0) {
-    return { findings: [], skip: { reason: 'no pki certificates, kubeadm certs check-expiration, kubelet journal or pod logs in the bundle', missing: inputs.missing } };
+    return { findings: [], skip: { reason: ja ? 'PKI の証明書、kubeadm certs check-expiration の出力、kubelet のジャーナル、Pod のログのどれもバンドルにない' : 'no pki certificates, kubeadm certs check-expiration, kubelet journal or pod logs in the bundle', missing: inputs.missing } };
   }
 
   const expired = certificates(model, ctx.excerpt).filter((c) => Date.parse(c.notAfter) <= now);

@@ -8,10 +8,11 @@ import type { ObjectRef } from '../../../report/types.js';
 const WINDOW_MS = 30 * 86_400_000;
 
 export function check(model: Model, ctx: CheckContext): CheckResult {
+  const ja = ctx.lang === 'ja';
   const inputs = certificateInputs(model);
   const hasAttachedPem = model.artifacts.matchUsable('attachments/*').length > 0;
   if (!inputs.usable && !hasAttachedPem) {
-    return { findings: [], skip: { reason: 'no pki certificates or kubeadm certs check-expiration output in the bundle', missing: inputs.missing } };
+    return { findings: [], skip: { reason: ja ? 'PKI の証明書も kubeadm certs check-expiration の出力もバンドルにない' : 'no pki certificates or kubeadm certs check-expiration output in the bundle', missing: inputs.missing } };
   }
   const now = ctx.collectedAt.getTime();
   const soon = certificates(model, ctx.excerpt).filter((c) => {

@@ -50,7 +50,7 @@ export function check(model: Model, ctx: CheckContext): CheckResult {
   const logs = ctx.logHits('notYetValid');
   if (all.length === 0 && logs.scanned.length === 0) {
     const missing = [...model.artifacts.explainMissing(`hosts/*/cmd/${HOST_CMD.clock}`), ...model.artifacts.explainMissing('hosts/*/cmd/journal-kubelet.log')].map((m) => `${m.path}: ${m.reason}`);
-    return { findings: [], skip: { reason: 'no clock offsets in the manifest, no clock readings and no kubelet journal in the bundle', missing } };
+    return { findings: [], skip: { reason: ja ? 'マニフェストに時刻のずれの記録がなく、時刻の読み取り結果も kubelet のジャーナルもバンドルにない' : 'no clock offsets in the manifest, no clock readings and no kubelet journal in the bundle', missing } };
   }
   const byHost = new Map<string, FindingDraft>();
   const draft = (host: string): FindingDraft => {

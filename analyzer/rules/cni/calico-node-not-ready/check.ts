@@ -53,7 +53,7 @@ export function check(model: Model, ctx: CheckContext): CheckResult {
   const ja = ctx.lang === 'ja';
   if (!model.hasKube('pods') && !model.hasKube('nodes')) {
     const missing = ['cluster/namespaces/*/pods.json', 'cluster/nodes.json'].flatMap((p) => model.artifacts.explainMissing(p)).map((m) => `${m.path}: ${m.reason}`);
-    return { findings: [], skip: { reason: 'neither pods nor nodes were collected', missing } };
+    return { findings: [], skip: { reason: ja ? 'Pod もノードも収集されていない' : 'neither pods nor nodes were collected', missing } };
   }
   const pods = calicoNodes(model);
   const logHits = ctx.logHits('probe').hits;

@@ -44,13 +44,13 @@ export function check(model: Model, ctx: CheckContext): CheckResult {
       ...model.artifacts.explainMissing('cluster/namespaces/kube-system/configmaps.json'),
       ...model.artifacts.explainMissing('attachments/*'),
     ].map((m) => `${m.path}: ${m.reason}`);
-    return { findings: [], skip: { reason: 'no kubeadm podSubnet (kubeadm-config ConfigMap or attached kubeadm config) and no kube-proxy clusterCIDR to compare against', missing } };
+    return { findings: [], skip: { reason: ja ? '比較の基準になる kubeadm の podSubnet（kubeadm-config ConfigMap か添付の kubeadm 設定）も kube-proxy の clusterCIDR もない' : 'no kubeadm podSubnet (kubeadm-config ConfigMap or attached kubeadm config) and no kube-proxy clusterCIDR to compare against', missing } };
   }
   if (pools.length === 0 && wanted.length === 0 && nodes.length === 0 && !(proxySource && kubeadm.podSubnets.length > 0)) {
     const missing = ['cluster/custom/ippools.crd.projectcalico.org.json', 'cluster/custom/installations.operator.tigera.io.json', 'cluster/nodes.json'].flatMap((p) =>
       model.artifacts.explainMissing(p).map((m) => `${m.path}: ${m.reason}`),
     );
-    return { findings: [], skip: { reason: 'no Calico IPPool, Installation or node podCIDR to compare with the podSubnet', missing } };
+    return { findings: [], skip: { reason: ja ? 'podSubnet と比べる Calico の IPPool、Installation、ノードの podCIDR のどれもない' : 'no Calico IPPool, Installation or node podCIDR to compare with the podSubnet', missing } };
   }
 
   const disagreeing: CidrSource[] = [];

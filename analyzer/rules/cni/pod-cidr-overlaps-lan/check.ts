@@ -30,7 +30,11 @@ export function check(model: Model, ctx: CheckContext): CheckResult {
     const missing = ['cluster/namespaces/kube-system/configmaps.json', 'cluster/custom/ippools.crd.projectcalico.org.json', 'cluster/nodes.json', 'hosts/*/cmd/ip-addr.json']
       .flatMap((p) => model.artifacts.explainMissing(p))
       .map((m) => `${m.path}: ${m.reason}`);
-    return { findings: [], skip: { reason: networks.length === 0 ? 'no pod or service CIDR is declared anywhere in the bundle' : 'no node or host addresses to compare the pod network with', missing } };
+    const reason =
+      networks.length === 0
+        ? ja ? 'Pod や Service の CIDR がバンドルのどこにも定義されていない' : 'no pod or service CIDR is declared anywhere in the bundle'
+        : ja ? 'Pod ネットワークと比べるノードやホストのアドレスがない' : 'no node or host addresses to compare the pod network with';
+    return { findings: [], skip: { reason, missing } };
   }
   const lan = lanEntries(model);
   const findings: FindingDraft[] = [];

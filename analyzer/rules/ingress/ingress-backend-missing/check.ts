@@ -21,11 +21,11 @@ function backendsOf(ing: Ingress): BackendRef[] {
 }
 
 export function check(model: Model, ctx: CheckContext): CheckResult {
+  const ja = ctx.lang === 'ja';
   if (!model.hasKube('ingresses') || !model.hasKube('services')) {
     const missing = ['cluster/namespaces/*/ingresses.json', 'cluster/namespaces/*/services.json'].filter((p) => model.artifacts.matchUsable(p).length === 0);
-    return { findings: [], skip: { reason: 'ingresses or services were not collected', missing: missing.flatMap((p) => model.artifacts.explainMissing(p).map((m) => `${m.path}: ${m.reason}`)) } };
+    return { findings: [], skip: { reason: ja ? 'Ingress か Service が収集されていない' : 'ingresses or services were not collected', missing: missing.flatMap((p) => model.artifacts.explainMissing(p).map((m) => `${m.path}: ${m.reason}`)) } };
   }
-  const ja = ctx.lang === 'ja';
   const services = new Map(model.kube<Service>('services').map((s) => [`${s.namespace}/${s.name}`, s]));
   const controllerHits = ctx.logHits('controllerMissing').hits;
   const findings: FindingDraft[] = [];

@@ -11,10 +11,10 @@ import { DEFAULT_INGRESS_CLASS_ANNOTATION, nginxControllers, requestedClass, typ
 import type { Evidence } from '../../../report/types.js';
 
 export function check(model: Model, ctx: CheckContext): CheckResult {
-  if (!model.hasKube('ingresses')) {
-    return { findings: [], skip: { reason: 'ingresses were not collected', missing: model.artifacts.explainMissing('cluster/namespaces/*/ingresses.json').map((m) => `${m.path}: ${m.reason}`) } };
-  }
   const ja = ctx.lang === 'ja';
+  if (!model.hasKube('ingresses')) {
+    return { findings: [], skip: { reason: ja ? 'Ingress が収集されていない' : 'ingresses were not collected', missing: model.artifacts.explainMissing('cluster/namespaces/*/ingresses.json').map((m) => `${m.path}: ${m.reason}`) } };
+  }
   const classesKnown = model.hasKube('ingressclasses');
   const classes = model.kube<IngressClass>('ingressclasses');
   const defaults = classes.filter((c) => c.obj.metadata?.annotations?.[DEFAULT_INGRESS_CLASS_ANNOTATION] === 'true');

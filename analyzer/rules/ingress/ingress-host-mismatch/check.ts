@@ -9,13 +9,13 @@ import type { Model } from '../../../model/model.js';
 import { hostMatches, nginxControllers, requestedClass, type IngressClass } from '../../../model/workloads.js';
 
 export function check(model: Model, ctx: CheckContext): CheckResult {
+  const ja = ctx.lang === 'ja';
   const hits = ctx.logHits('defaultBackend404');
   if (hits.scanned.length === 0 || !model.hasKube('ingresses')) {
     const missing = ['cluster/logs/ingress-nginx/**', 'cluster/namespaces/*/ingresses.json'].filter((p) => model.artifacts.matchUsable(p).length === 0);
-    return { findings: [], skip: { reason: 'no ingress-nginx controller log or no Ingress list in the bundle', missing: missing.flatMap((p) => model.artifacts.explainMissing(p).map((m) => `${m.path}: ${m.reason}`)) } };
+    return { findings: [], skip: { reason: ja ? 'ingress-nginx コントローラーのログか Ingress 一覧がバンドルにない' : 'no ingress-nginx controller log or no Ingress list in the bundle', missing: missing.flatMap((p) => model.artifacts.explainMissing(p).map((m) => `${m.path}: ${m.reason}`)) } };
   }
   if (hits.hits.length === 0) return { findings: [] };
-  const ja = ctx.lang === 'ja';
   const ingresses = model.kube<Ingress>('ingresses');
   const classes = model.kube<IngressClass>('ingressclasses');
   const controllers = nginxControllers(model);

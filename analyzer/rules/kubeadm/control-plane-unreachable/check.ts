@@ -30,7 +30,7 @@ export function check(model: Model, ctx: CheckContext): CheckResult {
     });
   if (probes.length === 0 && logs.scanned.length === 0) {
     const missing = [...model.artifacts.explainMissing(`hosts/*/cmd/${HOST_CMD.tcpApiserver}`), ...model.artifacts.explainMissing('hosts/*/cmd/journal-kubelet.log')].map((m) => `${m.path}: ${m.reason}`);
-    return { findings: [], skip: { reason: 'no TCP probe to the API server and no kubelet journal in the bundle', missing } };
+    return { findings: [], skip: { reason: ja ? 'API サーバーへの TCP 疎通確認も kubelet のジャーナルもバンドルにない' : 'no TCP probe to the API server and no kubelet journal in the bundle', missing } };
   }
   // What counts as the API endpoint: 6443, the control planes' addresses, and kubelet.conf's server.
   const apiHosts = new Set([...controlPlanes(model).map((h) => h.address), ...probes.flatMap((p) => (p.facts.kubeletServer ? [splitTarget(p.facts.kubeletServer).host] : []))]);

@@ -11,7 +11,7 @@ export function check(model: Model, ctx: CheckContext): CheckResult {
   const ja = ctx.lang === 'ja';
   const joins = attachments(model).filter((a) => a.facts.joins.length > 0 || a.facts.kubeadm.discovery.length > 0);
   if (joins.length === 0) {
-    return { findings: [], skip: { reason: 'no kubeadm join command or join output is attached (labsnap collect --attach join.txt)', missing: model.artifacts.explainMissing('attachments/*').map((m) => `${m.path}: ${m.reason}`) } };
+    return { findings: [], skip: { reason: ja ? 'kubeadm join のコマンドも出力も添付されていない（labsnap collect --attach join.txt で添付する）' : 'no kubeadm join command or join output is attached (labsnap collect --attach join.txt)', missing: model.artifacts.explainMissing('attachments/*').map((m) => `${m.path}: ${m.reason}`) } };
   }
   const cas = clusterCas(model);
   const caEvidence = cas.slice(0, 2).map((ca): Evidence => ({ path: ca.path, line: ca.line, excerpt: [`public key sha256:${ca.spkiSha256}`] }));

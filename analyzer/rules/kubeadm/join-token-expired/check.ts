@@ -21,7 +21,7 @@ export function check(model: Model, ctx: CheckContext): CheckResult {
   const attached = attachments(model).filter((a) => a.facts.joins.length > 0 || a.facts.kubeadm.discovery.length > 0);
   if (lists.length === 0 && attached.length === 0) {
     const missing = [...model.artifacts.explainMissing('hosts/*/cmd/kubeadm-token-list.txt'), ...model.artifacts.explainMissing('attachments/*')].map((m) => `${m.path}: ${m.reason}`);
-    return { findings: [], skip: { reason: 'no kubeadm token list from a control plane and no join command or join output attached', missing } };
+    return { findings: [], skip: { reason: ja ? 'コントロールプレーンの kubeadm token list がなく、join のコマンドや出力も添付されていない' : 'no kubeadm token list from a control plane and no join command or join output attached', missing } };
   }
   const tokens = lists.flatMap((l) => l.list.tokens.map((t) => ({ ...t, path: l.path })));
   const validIds = new Set(tokens.filter((t) => valid(t, now)).map((t) => t.id));

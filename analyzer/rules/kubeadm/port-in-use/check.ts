@@ -65,7 +65,7 @@ export function check(model: Model, ctx: CheckContext): CheckResult {
     findings.set(subject.name, { subject, objects, evidence, values: { reason } });
   }
   if (!judged) {
-    return { findings: [], skip: { reason: 'no ss output of any node and no kubeadm output attached', missing: missingInputs(model, [`hosts/*/cmd/${HOST_CMD.ssListen}`, 'attachments/*']) } };
+    return { findings: [], skip: { reason: ja ? 'どのノードの ss 出力もなく、kubeadm の出力も添付されていない' : 'no ss output of any node and no kubeadm output attached', missing: missingInputs(model, [`hosts/*/cmd/${HOST_CMD.ssListen}`, 'attachments/*']) } };
   }
   return { findings: [...findings.values()] };
 }

@@ -16,7 +16,7 @@ function svcEvidence(s: LoadBalancerService): Evidence {
 export function check(model: Model, ctx: CheckContext): CheckResult {
   const ja = ctx.lang === 'ja';
   if (!model.hasKube('services')) {
-    return { findings: [], skip: { reason: 'services were not collected', missing: model.artifacts.explainMissing('cluster/namespaces/*/services.json').map((m) => `${m.path}: ${m.reason}`) } };
+    return { findings: [], skip: { reason: ja ? 'Service が収集されていない' : 'services were not collected', missing: model.artifacts.explainMissing('cluster/namespaces/*/services.json').map((m) => `${m.path}: ${m.reason}`) } };
   }
   const lbs = loadBalancerServices(model).filter((s) => !s.otherClass);
   if (lbs.length === 0) return { findings: [] };

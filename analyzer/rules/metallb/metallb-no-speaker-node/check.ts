@@ -14,7 +14,7 @@ export function check(model: Model, ctx: CheckContext): CheckResult {
   const ja = ctx.lang === 'ja';
   if (!model.hasKube('pods') || !model.hasKube('nodes')) {
     const missing = ['cluster/namespaces/*/pods.json', bundlePath.clusterList('nodes')].flatMap((p) => model.artifacts.explainMissing(p)).map((m) => `${m.path}: ${m.reason}`);
-    return { findings: [], skip: { reason: 'pods or nodes were not collected', missing } };
+    return { findings: [], skip: { reason: ja ? 'Pod かノードが収集されていない' : 'pods or nodes were not collected', missing } };
   }
   if (!metallbInstalled(model)) return { findings: [] };
   const lbs = loadBalancerServices(model).filter((s) => !s.otherClass);

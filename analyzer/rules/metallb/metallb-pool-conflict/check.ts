@@ -31,7 +31,7 @@ export function check(model: Model, ctx: CheckContext): CheckResult {
   const pools: MetallbPool[] = crd.length > 0 ? crd : legacyPools(model);
   if (pools.length === 0) {
     if (model.artifacts.usable(bundlePath.customResources(POOLS))) return { findings: [] };
-    return { findings: [], skip: { reason: 'no MetalLB pool was collected', missing: model.artifacts.explainMissing(bundlePath.customResources(POOLS)).map((m) => `${m.path}: ${m.reason}`) } };
+    return { findings: [], skip: { reason: ja ? 'MetalLB の IPAddressPool が収集されていない' : 'no MetalLB pool was collected', missing: model.artifacts.explainMissing(bundlePath.customResources(POOLS)).map((m) => `${m.path}: ${m.reason}`) } };
   }
   const lan = lanEntries(model).filter((l) => l.kind === 'node-ip' || l.kind === 'host-address' || l.kind === 'gateway');
   const sources = arpSources(model);

@@ -20,7 +20,7 @@ export function check(model: Model, ctx: CheckContext): CheckResult {
   const pools = crdPools.length > 0 ? crdPools : model.artifacts.usable(bundlePath.customResources(POOLS)) ? [] : legacyPools(model);
   if (!model.hasKube('services') || (pools.length === 0 && !model.artifacts.usable(bundlePath.customResources(POOLS)))) {
     const missing = ['cluster/namespaces/*/services.json', bundlePath.customResources(POOLS)].flatMap((p) => model.artifacts.explainMissing(p)).map((m) => `${m.path}: ${m.reason}`);
-    return { findings: [], skip: { reason: 'LoadBalancer Services or MetalLB pools were not collected', missing } };
+    return { findings: [], skip: { reason: ja ? 'LoadBalancer の Service か MetalLB の IPAddressPool が収集されていない' : 'LoadBalancer Services or MetalLB pools were not collected', missing } };
   }
   // With no pool at all MetalLB also says "no available IPs"; that Service is metallb-no-pool's.
   if (pools.length === 0) return { findings: [] };

@@ -74,7 +74,7 @@ export function check(model: Model, ctx: CheckContext): CheckResult {
   }
   if (!judged) {
     const missing = model.artifacts.explainMissing(`hosts/*/cmd/${HOST_CMD.pingGateway}`).map((m) => `${m.path}: ${m.reason}`);
-    return { findings: [], skip: { reason: 'no usable ping of the default gateway in the bundle', missing } };
+    return { findings: [], skip: { reason: ja ? 'デフォルトゲートウェイへの ping の結果で使えるものがバンドルにない' : 'no usable ping of the default gateway in the bundle', missing } };
   }
   return { findings };
 }

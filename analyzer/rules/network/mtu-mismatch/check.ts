@@ -61,7 +61,7 @@ export function check(model: Model, ctx: CheckContext): CheckResult {
   const withLinks = nodes.map((h) => ({ host: h, live: liveLinks(model, h.name) })).filter((x) => x.live !== undefined);
   if (withLinks.length === 0) {
     const missing = model.artifacts.explainMissing('hosts/*/cmd/ip-link.json').map((m) => `${m.path}: ${m.reason}`);
-    return { findings: [], skip: { reason: 'no usable ip link output of a Kubernetes node', missing } };
+    return { findings: [], skip: { reason: ja ? 'Kubernetes ノードの ip link 出力で使えるものがない' : 'no usable ip link output of a Kubernetes node', missing } };
   }
   const calico = calicoNetwork(model);
   const overhead = calico.crossSubnet && sameSubnet(model) ? 0 : OVERHEAD[calico.encapsulation];

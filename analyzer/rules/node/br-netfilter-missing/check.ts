@@ -39,7 +39,10 @@ export function check(model: Model, ctx: CheckContext): CheckResult {
   return kernelSettingFindings(model, ja, {
     state: (host) => currentState(model, host, ja),
     preflight: PREFLIGHT,
-    skipReason: 'no sysctl or lsmod output of any node and no kubeadm output attached',
+    skipReason: {
+      en: 'no sysctl or lsmod output of any node and no kubeadm output attached',
+      ja: 'どのノードの sysctl / lsmod 出力もなく、kubeadm の出力も添付されていない',
+    },
     inputs: [`hosts/*/cmd/${HOST_CMD.sysctl}`, `hosts/*/cmd/${HOST_CMD.lsmod}`, 'attachments/*'],
   });
 }

@@ -35,8 +35,8 @@ export function check(model: Model, ctx: CheckContext): CheckResult {
   const podsKnown = model.hasKube('pods');
   const dirsKnown = model.hosts.some((h) => model.artifacts.item(bundlePath.hostFile(h.name, HOST_FILE.cniDir)));
   if (hits.scanned.length === 0 && !nodesKnown && !podsKnown && !dirsKnown) {
-    const missing = ['hosts/*/cmd/journal-kubelet.log', bundlePath.clusterList('nodes'), 'cluster/namespaces/*/pods.json', `hosts/*/files${HOST_FILE.cniDir}`];
-    return { findings: [], skip: { reason: 'no kubelet journal, node list, pod list or CNI config listing in the bundle', missing } };
+    const missing = ['hosts/*/cmd/journal-kubelet.log', bundlePath.clusterList('nodes'), 'cluster/namespaces/*/pods.json', `hosts/*/files${HOST_FILE.cniDir}`].flatMap((p) => model.artifacts.explainMissing(p).map((m) => `${m.path}: ${m.reason}`));
+    return { findings: [], skip: { reason: ctx.lang === 'ja' ? 'kubelet のジャーナル、ノード一覧、Pod 一覧、CNI 設定ディレクトリの一覧のどれもバンドルにない' : 'no kubelet journal, node list, pod list or CNI config listing in the bundle', missing } };
   }
 
   const findings: FindingDraft[] = [];

@@ -30,7 +30,10 @@ export function check(model: Model, ctx: CheckContext): CheckResult {
   return kernelSettingFindings(model, ja, {
     state: (host) => currentState(model, host, ja),
     preflight: PREFLIGHT,
-    skipReason: 'no sysctl output of any node and no kubeadm preflight output attached',
+    skipReason: {
+      en: 'no sysctl output of any node and no kubeadm preflight output attached',
+      ja: 'どのノードの sysctl 出力もなく、kubeadm の preflight の出力も添付されていない',
+    },
     inputs: [`hosts/*/cmd/${HOST_CMD.sysctl}`, 'attachments/*'],
   });
 }

@@ -67,7 +67,7 @@ export function check(model: Model, ctx: CheckContext): CheckResult {
   if (inputs === 0) {
     return {
       findings: [],
-      skip: { reason: 'no hostname, machine-id, product_uuid or link list of any host, and no node list', missing: missingInputs(model, [`hosts/*/cmd/${HOST_CMD.hostname}`, `hosts/*/files${HOST_FILE.machineId}`, `hosts/*/cmd/${HOST_CMD.ipLink}`, 'cluster/nodes.json']) },
+      skip: { reason: ja ? 'どのホストの hostname・machine-id・product_uuid・リンク一覧もなく、ノード一覧もない' : 'no hostname, machine-id, product_uuid or link list of any host, and no node list', missing: missingInputs(model, [`hosts/*/cmd/${HOST_CMD.hostname}`, `hosts/*/files${HOST_FILE.machineId}`, `hosts/*/cmd/${HOST_CMD.ipLink}`, 'cluster/nodes.json']) },
     };
   }
   const groups = new Map<string, { owners: string[]; objects: ObjectRef[]; shared: string[]; attributes: Set<Attribute>; evidence: Evidence[] }>();

@@ -79,7 +79,7 @@ export function check(model: Model, ctx: CheckContext): CheckResult {
   const describes = model.artifacts.matchUsable('cluster/describe/nodes/*.txt');
   if (!listed && describes.length === 0) {
     const missing = [bundlePath.clusterList('nodes'), 'cluster/describe/nodes/*.txt'].flatMap((p) => model.artifacts.explainMissing(p).map((m) => `${m.path}: ${m.reason}`));
-    return { findings: [], skip: { reason: 'neither the node list nor kubectl describe node output was collected', missing } };
+    return { findings: [], skip: { reason: ja ? 'ノード一覧も kubectl describe node の出力も収集されていない' : 'neither the node list nor kubectl describe node output was collected', missing } };
   }
   const kubeletErrors = ctx.logHits('kubeletErrors').hits;
   const findings: FindingDraft[] = [];

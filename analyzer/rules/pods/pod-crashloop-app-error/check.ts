@@ -17,10 +17,10 @@ function readable(line: string): string {
 }
 
 export function check(model: Model, ctx: CheckContext): CheckResult {
-  if (!model.hasKube('pods')) {
-    return { findings: [], skip: { reason: 'pods were not collected', missing: model.artifacts.explainMissing('cluster/namespaces/*/pods.json').map((m) => `${m.path}: ${m.reason}`) } };
-  }
   const ja = ctx.lang === 'ja';
+  if (!model.hasKube('pods')) {
+    return { findings: [], skip: { reason: ja ? 'Pod が収集されていない' : 'pods were not collected', missing: model.artifacts.explainMissing('cluster/namespaces/*/pods.json').map((m) => `${m.path}: ${m.reason}`) } };
+  }
   const errorHits = ctx.logHits('errorLines').hits;
   const findings: FindingDraft[] = [];
   for (const pod of model.pods()) {

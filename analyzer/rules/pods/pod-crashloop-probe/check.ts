@@ -25,7 +25,7 @@ function probeKind(text: string): string {
 export function check(model: Model, ctx: CheckContext): CheckResult {
   const ja = ctx.lang === 'ja';
   if (!model.hasKube('pods')) {
-    return { findings: [], skip: { reason: 'pods were not collected', missing: model.artifacts.explainMissing('cluster/namespaces/*/pods.json').map((m) => `${m.path}: ${m.reason}`) } };
+    return { findings: [], skip: { reason: ja ? 'Pod が収集されていない' : 'pods were not collected', missing: model.artifacts.explainMissing('cluster/namespaces/*/pods.json').map((m) => `${m.path}: ${m.reason}`) } };
   }
   const events = model.events().filter((e) => e.obj.involvedObject?.kind === 'Pod' && PROBE_EVENT.test(e.obj.message ?? ''));
   const kubelet = ctx.logHits('probeFailed').hits;

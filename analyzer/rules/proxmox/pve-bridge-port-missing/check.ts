@@ -14,9 +14,9 @@ function linkExcerpt(l: IpLink): string[] {
 }
 
 export function check(model: Model, ctx: CheckContext): CheckResult {
-  const skip = proxmoxSkip(model, [(h) => bundlePath.hostFile(h, HOST_FILE.networkInterfaces)]);
-  if (skip) return { findings: [], skip };
   const ja = ctx.lang === 'ja';
+  const skip = proxmoxSkip(model, ja, [(h) => bundlePath.hostFile(h, HOST_FILE.networkInterfaces)]);
+  if (skip) return { findings: [], skip };
   const findings: FindingDraft[] = [];
   let judged = false;
   const noLive: string[] = [];
@@ -81,6 +81,6 @@ export function check(model: Model, ctx: CheckContext): CheckResult {
       }
     }
   }
-  if (!judged) return { findings: [], skip: { reason: 'the live links of the Proxmox hosts (ip -j link) were not collected', missing: noLive } };
+  if (!judged) return { findings: [], skip: { reason: ja ? 'Proxmox ホストの現在のリンク状態（ip -j link）が収集されていない' : 'the live links of the Proxmox hosts (ip -j link) were not collected', missing: noLive } };
   return { findings };
 }

@@ -92,9 +92,9 @@ function loadBalancerIPs(model: Model): string[] {
 }
 
 export function check(model: Model, ctx: CheckContext): CheckResult {
-  const skip = proxmoxSkip(model, [(h) => `${bundlePath.hostFile(h, HOST_FILE.pveFirewallDir)}/*.fw`, (h) => bundlePath.hostCmd(h, HOST_CMD.pveFirewallStatus)]);
-  if (skip) return { findings: [], skip };
   const ja = ctx.lang === 'ja';
+  const skip = proxmoxSkip(model, ja, [(h) => `${bundlePath.hostFile(h, HOST_FILE.pveFirewallDir)}/*.fw`, (h) => bundlePath.hostCmd(h, HOST_CMD.pveFirewallStatus)]);
+  if (skip) return { findings: [], skip };
   const drops = ctx.logHits('drop').hits;
   const calico = calicoNetwork(model);
   const vips = loadBalancerIPs(model);

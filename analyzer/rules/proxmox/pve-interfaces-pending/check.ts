@@ -19,9 +19,9 @@ function describe(c: StanzaChange, ja: boolean): string {
 }
 
 export function check(model: Model, ctx: CheckContext): CheckResult {
-  const skip = proxmoxSkip(model, [(h) => bundlePath.hostFile(h, HOST_FILE.networkInterfaces)]);
-  if (skip) return { findings: [], skip };
   const ja = ctx.lang === 'ja';
+  const skip = proxmoxSkip(model, ja, [(h) => bundlePath.hostFile(h, HOST_FILE.networkInterfaces)]);
+  if (skip) return { findings: [], skip };
   const findings: FindingDraft[] = [];
   for (const pve of proxmoxHosts(model)) {
     const currentPath = bundlePath.hostFile(pve.name, HOST_FILE.networkInterfaces);

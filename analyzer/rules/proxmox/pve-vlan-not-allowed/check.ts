@@ -26,9 +26,9 @@ import type { Evidence } from '../../../report/types.js';
 const DEFAULT_VIDS: VlanIdRange[] = [{ start: 2, end: 4094 }];
 
 export function check(model: Model, ctx: CheckContext): CheckResult {
-  const skip = proxmoxSkip(model, [(h) => `${bundlePath.hostFile(h, HOST_FILE.qemuServerDir)}/*.conf`]);
-  if (skip) return { findings: [], skip };
   const ja = ctx.lang === 'ja';
+  const skip = proxmoxSkip(model, ja, [(h) => `${bundlePath.hostFile(h, HOST_FILE.qemuServerDir)}/*.conf`]);
+  if (skip) return { findings: [], skip };
   const findings: FindingDraft[] = [];
   for (const pve of proxmoxHosts(model)) {
     const config = networkConfig(model, pve.name);

@@ -96,7 +96,7 @@ export function check(model: Model, ctx: CheckContext): CheckResult {
   if (!judged) {
     return {
       findings: [],
-      skip: { reason: 'neither kubelet and containerd configurations of one node nor events were collected', missing: missingInputs(model, [`hosts/*/files${HOST_FILE.kubeletConfig}`, `hosts/*/files${HOST_FILE.containerdConfig}`, 'cluster/namespaces/*/events.json']) },
+      skip: { reason: ja ? '同じノードの kubelet と containerd の設定の組も、イベントも収集されていない' : 'neither kubelet and containerd configurations of one node nor events were collected', missing: missingInputs(model, [`hosts/*/files${HOST_FILE.kubeletConfig}`, `hosts/*/files${HOST_FILE.containerdConfig}`, 'cluster/namespaces/*/events.json']) },
     };
   }
   return { findings };

@@ -60,7 +60,7 @@ export function check(model: Model, ctx: CheckContext): CheckResult {
     return {
       findings: [],
       skip: {
-        reason: 'no containerd configuration, crictl output, kubelet journal hit or kubeadm output',
+        reason: ja ? 'containerd の設定、crictl の出力、kubelet ジャーナルの該当行、kubeadm の出力のどれもない' : 'no containerd configuration, crictl output, kubelet journal hit or kubeadm output',
         missing: missingInputs(model, [`hosts/*/cmd/${HOST_CMD.containerdConfigDump}`, `hosts/*/files${HOST_FILE.containerdConfig}`, `hosts/*/cmd/${HOST_CMD.crictlPs}`, 'attachments/*']),
       },
     };

@@ -86,7 +86,7 @@ export function check(model: Model, ctx: CheckContext): CheckResult {
   if (!judged) {
     return {
       findings: [],
-      skip: { reason: 'no systemctl status of containerd, crictl output, node conditions or kubeadm output', missing: missingInputs(model, [`hosts/*/cmd/${HOST_CMD.systemctlContainerd}`, `hosts/*/cmd/${HOST_CMD.crictlPs}`, 'cluster/nodes.json', 'attachments/*']) },
+      skip: { reason: ja ? 'containerd の systemctl status、crictl の出力、ノードの Conditions、kubeadm の出力のどれもない' : 'no systemctl status of containerd, crictl output, node conditions or kubeadm output', missing: missingInputs(model, [`hosts/*/cmd/${HOST_CMD.systemctlContainerd}`, `hosts/*/cmd/${HOST_CMD.crictlPs}`, 'cluster/nodes.json', 'attachments/*']) },
     };
   }
   return { findings: [...findings.values()] };

@@ -23,11 +23,11 @@ function nearMisses(model: Model, svc: ServiceView, selector: Record<string, str
 }
 
 export function check(model: Model, ctx: CheckContext): CheckResult {
+  const ja = ctx.lang === 'ja';
   if (!model.hasKube('services') || !model.hasKube('endpoints')) {
     const missing = ['cluster/namespaces/*/services.json', 'cluster/namespaces/*/endpoints.json'].filter((p) => model.artifacts.matchUsable(p).length === 0);
-    return { findings: [], skip: { reason: 'services or endpoints were not collected', missing: missing.flatMap((p) => model.artifacts.explainMissing(p).map((m) => `${m.path}: ${m.reason}`)) } };
+    return { findings: [], skip: { reason: ja ? 'Service か Endpoints が収集されていない' : 'services or endpoints were not collected', missing: missing.flatMap((p) => model.artifacts.explainMissing(p).map((m) => `${m.path}: ${m.reason}`)) } };
   }
-  const ja = ctx.lang === 'ja';
   const controllerHits = ctx.logHits('controllerNoEndpoints').hits;
   const findings: FindingDraft[] = [];
   for (const svc of model.services()) {

@@ -20,11 +20,11 @@ function matches(pod: Pod, target: number | string): boolean {
 }
 
 export function check(model: Model, ctx: CheckContext): CheckResult {
+  const ja = ctx.lang === 'ja';
   if (!model.hasKube('services') || !model.hasKube('pods')) {
     const missing = ['cluster/namespaces/*/services.json', 'cluster/namespaces/*/pods.json'].filter((p) => model.artifacts.matchUsable(p).length === 0);
-    return { findings: [], skip: { reason: 'services or pods were not collected', missing: missing.flatMap((p) => model.artifacts.explainMissing(p).map((m) => `${m.path}: ${m.reason}`)) } };
+    return { findings: [], skip: { reason: ja ? 'Service か Pod が収集されていない' : 'services or pods were not collected', missing: missing.flatMap((p) => model.artifacts.explainMissing(p).map((m) => `${m.path}: ${m.reason}`)) } };
   }
-  const ja = ctx.lang === 'ja';
   const refused = ctx.logHits('upstreamRefused').hits;
   const findings: FindingDraft[] = [];
   for (const svc of model.services()) {

@@ -13,11 +13,11 @@ const PROVISIONER_POD = /^local-path-provisioner-/;
 const HELPER_POD = /^helper-pod-(?:create|delete)-(pvc-[0-9a-f-]+)/;
 
 export function check(model: Model, ctx: CheckContext): CheckResult {
+  const ja = ctx.lang === 'ja';
   if (!model.hasKube('persistentvolumeclaims') || !model.hasKube('storageclasses')) {
     const missing = ['cluster/storageclasses.json', 'cluster/namespaces/*/persistentvolumeclaims.json'].filter((p) => model.artifacts.matchUsable(p).length === 0);
-    return { findings: [], skip: { reason: 'storage classes or PVCs were not collected', missing: missing.flatMap((p) => model.artifacts.explainMissing(p).map((m) => `${m.path}: ${m.reason}`)) } };
+    return { findings: [], skip: { reason: ja ? 'StorageClass か PVC が収集されていない' : 'storage classes or PVCs were not collected', missing: missing.flatMap((p) => model.artifacts.explainMissing(p).map((m) => `${m.path}: ${m.reason}`)) } };
   }
-  const ja = ctx.lang === 'ja';
   const classes = new Map(model.kube<StorageClass>('storageclasses').map((c) => [c.name, c.obj]));
   const defaultClass = [...classes.entries()].find(([, c]) => c.metadata?.annotations?.['storageclass.kubernetes.io/is-default-class'] === 'true')?.[0];
   const logHits = ctx.logHits('provisionerErrors').hits;

@@ -7,11 +7,11 @@ import type { Model } from '../../../model/model.js';
 import { claimEvidence, classesEvidence, eventEvidence, eventsFor, pendingClaims, type StorageClass } from '../../../model/workloads.js';
 
 export function check(model: Model, ctx: CheckContext): CheckResult {
+  const ja = ctx.lang === 'ja';
   const missing = [bundlePath.clusterList('storageclasses'), 'cluster/namespaces/*/persistentvolumeclaims.json'].filter((p) => model.artifacts.matchUsable(p).length === 0);
   if (missing.length > 0) {
-    return { findings: [], skip: { reason: 'storage classes or PVCs were not collected', missing: missing.flatMap((p) => model.artifacts.explainMissing(p).map((m) => `${m.path}: ${m.reason}`)) } };
+    return { findings: [], skip: { reason: ja ? 'StorageClass か PVC が収集されていない' : 'storage classes or PVCs were not collected', missing: missing.flatMap((p) => model.artifacts.explainMissing(p).map((m) => `${m.path}: ${m.reason}`)) } };
   }
-  const ja = ctx.lang === 'ja';
   const classes = model.kube<StorageClass>('storageclasses');
   const names = new Set(classes.map((c) => c.name));
   const findings: FindingDraft[] = [];
