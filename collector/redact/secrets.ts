@@ -78,7 +78,10 @@ const PEM_INLINE = /(-----BEGIN ((?:[A-Z0-9]+ )*)PRIVATE KEY( BLOCK)?-----)([\s\
 
 // Lines worth a closer look: every rule below needs one of these in the line it matches. Two short
 // literal alternations scan at several hundred MB/s; one long one with anchors and mixed case did not.
-const TRIGGER = /pass|pwd|secret|token|key|bearer|auth|credential|:\/\//gi;
+// A URL is only a suspect when a user part follows its scheme (`://…@`): plain URLs fill many log lines.
+// Likewise a bare `key` is not (controllers log `key="ns/name"` on every sync); only the key names the
+// rules below redact are.
+const TRIGGER = /pass|pwd|secret|token|(?:api|access|private|auth|certificate|client|preshared)[_.\s-]?key|bearer|auth|credential|:\/\/[^\s/@]*@/gi;
 const TRIGGER_CASED = /eyJ|AKIA|ASIA|LS0tLS1CRUdJTi/g;
 
 type Replace = (kind: string, secret: string) => string;
