@@ -87,7 +87,7 @@ export async function openBundle(path: string, limits?: Partial<ReaderLimits>): 
   try {
     info = await stat(path);
   } catch (err) {
-    throw new InputError(`cannot read bundle ${path}: ${(err as NodeJS.ErrnoException).code ?? errorMessage(err)}`);
+    throw new InputError(`cannot read bundle ${path}: ${fsReason(err)}`);
   }
   if (info.isDirectory()) return openDirectory(path, path, resolved);
   if (!info.isFile()) throw new InputError(`${path} is not a labsnap bundle: expected a .tar.gz file or a directory`);
@@ -97,9 +97,17 @@ export async function openBundle(path: string, limits?: Partial<ReaderLimits>): 
   throw new InputError(`${path} is not a labsnap bundle: expected a .tar.gz, a .tar or an extracted directory, but ${describeHead(head)}`);
 }
 
+/** What went wrong opening a path, in words (the errno code alone means little to most users). */
+function fsReason(err: unknown): string {
+  const code = (err as NodeJS.ErrnoException).code;
+  if (code === 'ENOENT') return 'no such file or directory';
+  if (code === 'EACCES' || code === 'EPERM') return 'permission denied (the bundle is mode 0600: read it as its owner, or with sudo)';
+  return code ?? errorMessage(err);
+}
+
 async function readHead(path: string): Promise<Buffer> {
   const handle = await open(path, 'r').catch((err: NodeJS.ErrnoException) => {
-    throw new InputError(`cannot read bundle ${path}: ${err.code ?? err.message}`);
+    throw new InputError(`cannot read bundle ${path}: ${fsReason(err)}`);
   });
   try {
     const buf = Buffer.alloc(SNIFF_BYTES);

@@ -250,7 +250,7 @@ describe('broken and non-bundle files are fatal with a clear message', () => {
   it('a missing path', async () => {
     const err = await rejection(openBundle(join(tmp.path, 'nope.tar.gz')));
     expect(err).toBeInstanceOf(InputError);
-    expect(err.message).toMatch(/cannot read bundle .*nope\.tar\.gz: ENOENT/);
+    expect(err.message).toMatch(/cannot read bundle .*nope\.tar\.gz: no such file or directory/);
   });
 });
 
