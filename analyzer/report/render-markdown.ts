@@ -59,6 +59,17 @@ export function fencedBlock(lines: string[], info: string): string[] {
   return [`${fence}${info}`, ...content, fence];
 }
 
+/**
+ * Cause and fix are written by rule authors with `code spans` for commands: those spans stay code (their
+ * content made safe by inlineCode), everything around them is escaped like any other text.
+ */
+export function ruleText(text: string): string {
+  return text
+    .split(/(`[^`\n]+`)/)
+    .map((part) => (part.length > 2 && part.startsWith('`') && part.endsWith('`') ? inlineCode(part.slice(1, -1)) : escapeMarkdown(part)))
+    .join('');
+}
+
 function tableRows(header: string[], rows: string[][]): string[] {
   const line = (cells: string[]): string => `| ${cells.join(' | ')} |`;
   return [line(header), line(header.map(() => '---')), ...rows.map(line)];
@@ -122,8 +133,8 @@ export function renderMarkdown(report: Report): string {
       block(escapeParagraph(finding.summary));
       block(
         ...(finding.objects.length > 0 ? [`- **${m.finding.objects}:** ${codeList(finding.objects.map(objectLabel), false)}`] : []),
-        `- **${m.finding.cause}:** ${escapeMarkdown(finding.cause)}`,
-        `- **${m.finding.fix}:** ${escapeMarkdown(finding.fix)}`,
+        `- **${m.finding.cause}:** ${ruleText(finding.cause)}`,
+        `- **${m.finding.fix}:** ${ruleText(finding.fix)}`,
       );
       if (finding.confirm.length > 0) block(`**${m.finding.confirm}**`, '', ...fencedBlock(finding.confirm, 'sh'));
       if (finding.evidence.length > 0) {

@@ -66,11 +66,11 @@ describe('renderMarkdown', () => {
     }
   });
 
-  it('escapes pipes, backticks and HTML in prose and table cells', () => {
+  it('escapes pipes, backticks and HTML in prose and table cells, keeping rule authors\' code spans in cause and fix', () => {
     const markdown = renderMarkdown(hostileContentReport());
     expect(markdown).toContain('| Cluster | lab\\|\\<b>x\\</b> |');
-    expect(markdown).toContain('Run \\`kubeadm certs renew all\\` and restart');
-    expect(renderMarkdown(brokenLabReport('en'))).toContain('compare \\`kubectl -n shop get pods --show-labels \\| grep web\\` with');
+    expect(markdown).toContain('Run `kubeadm certs renew all` and restart');
+    expect(renderMarkdown(brokenLabReport('en'))).toContain('compare `kubectl -n shop get pods --show-labels | grep web` with');
     expect(markdown).toContain('\\# not a heading: the cert for \\`kube-apiserver\\` \\| expired');
     expect(markdown).toContain('**Cause:** \\* not a list item, \\_not emphasis\\_, \\[not\\](a link)');
     expect(markdown).toContain('API server certificate expired &amp; \\<rejected>');
