@@ -13,7 +13,7 @@ import { bundlePath, bundleRootName, HOST_CMD, HOST_FILE, MANIFEST_PATH, NAMESPA
 import type { HostRecord, ItemKind, ItemRecord, Manifest } from '../bundle/manifest.js';
 import * as hostText from './hosts.js';
 import * as kube from './kube.js';
-import { containerdJournal, containerLog, kernelJournal, kubeletJournal, pveFirewallJournal } from './logs.js';
+import { containerdJournal, containerLog, crashedRunLog, kernelJournal, kubeletJournal, pveFirewallJournal } from './logs.js';
 import { Rng } from './prng.js';
 import { tarStream, type TarEntry } from './tar-stream.js';
 import { buildWorld, LOGGED_NAMESPACES, type HostSpec, type PodSpec, type Sizes, type World } from './world.js';
@@ -26,7 +26,7 @@ export const SIZE_PRESETS: Record<'small' | 'full', Sizes> = {
 };
 
 /** Bumped whenever generated content changes, so cached bundles of an older generator are not reused. */
-export const GENERATOR_REVISION = 1;
+export const GENERATOR_REVISION = 2;
 
 export const DEFAULT_COLLECTED_AT = new Date('2024-09-14T10:00:00Z');
 
@@ -116,7 +116,7 @@ function plan(world: World): { files: Planned[]; failed: FailedItem[] } {
     cmd('ipAddr', 'ip -j -d addr show', (r) => hostText.ipAddr(h, r));
     cmd('ipRoute', 'ip -j -d route show', () => hostText.ipRoute(h));
     cmd('ipNeigh', 'ip -j -d neigh show', (r) => hostText.ipNeigh(h, world, r));
-    cmd('ssListen', 'ss -ltnp', () => hostText.ssListen(h));
+    cmd('ssListen', 'ss -ltnp', (r) => hostText.ssListen(h, world, r));
     cmd('sysctl', 'sysctl -e net vm', () => hostText.sysctl(h));
     cmd('lsmod', 'lsmod', () => hostText.lsmod(h));
     cmd('swapon', 'swapon --show --bytes', () => hostText.swapon(h));
@@ -166,7 +166,13 @@ function plan(world: World): { files: Planned[]; failed: FailedItem[] } {
     const c = pod.containers[0]!;
     const source = (previous: boolean) => `kubectl -n ${pod.namespace} logs ${pod.name} -c ${c.name} --timestamps=false${previous ? ' --previous' : ''}`;
     if (pod.phase === 'Pending') {
-      failed.push({ path: bundlePath.podLog(pod.namespace, pod.name, c.name, false), host: null, kind: 'kube', source: source(false), status: 'failed', stderr: `Error from server (BadRequest): container "${c.name}" in pod "${pod.name}" is waiting to start: ContainerCreating\n` });
+      const waiting = pod.crash === 'install-cni' ? 'PodInitializing' : 'ContainerCreating';
+      failed.push({ path: bundlePath.podLog(pod.namespace, pod.name, c.name, false), host: null, kind: 'kube', source: source(false), status: 'failed', stderr: `Error from server (BadRequest): container "${c.name}" in pod "${pod.name}" is waiting to start: ${waiting}\n` });
+      continue;
+    }
+    // Each run of the app-error crash loop logs a few lines and exits: both logs are one short run.
+    if (pod.crash === 'app-error') {
+      for (const previous of [false, true]) small(bundlePath.podLog(pod.namespace, pod.name, c.name, previous), null, 'kube', source(previous), (r) => crashedRunLog(world, pod, c, previous, r));
       continue;
     }
     const weight = HEAVY_CONTAINERS[c.name] ?? 1;
@@ -217,8 +223,9 @@ function buildManifest(world: World, files: Planned[], failed: FailedItem[]): { 
     } else {
       bytes = f.log!.size;
       sha256 = null;
-      logBytes += bytes;
     }
+    // The short logs of a crashed run are built whole, but they are logs all the same.
+    if (f.path.endsWith('.log')) logBytes += bytes;
     return { path: f.path, host: f.host, kind: f.kind, source: f.source, status: 'ok', exitCode: 0, stderr: null, startedAt: new Date(start + rng.int(60_000)).toISOString(), durationMs: rng.range(5, 4000), bytes, sha256, truncated: false };
   });
   for (const f of failed) {

@@ -75,9 +75,42 @@ export function lsmod(host: HostSpec): string {
   return `Module                  Size  Used by\n${mods.map((m, i) => `${m.padEnd(24)}${String(16384 + i * 4096).padStart(6)}  ${i % 3}`).join('\n')}\n`;
 }
 
-export function ssListen(host: HostSpec): string {
-  const rows = host.roles.includes('control-plane') ? [6443, 2379, 2380, 10250, 10257, 10259] : host.roles.includes('proxmox') ? [8006, 22, 3128] : [10250, 10256, 22];
-  return `State  Recv-Q Send-Q Local Address:Port Peer Address:PortProcess\n${rows.map((p) => `LISTEN 0      4096         *:${p}            *:*    users:(("proc",pid=${700 + p % 97},fd=3))`).join('\n')}\n`;
+// kubelet and containerd PIDs as `systemctl status` shows them.
+const SYSTEMD_PID = { kubelet: 812, containerd: 655 };
+
+/**
+ * `ss -ltnp` as root: every listener with the process that holds it, its name cut to 15 characters as
+ * the kernel's comm is (kube-controller-manager shows as kube-controller).
+ */
+export function ssListen(host: HostSpec, world: World, rng: Rng): string {
+  const pid = new Map<string, number>([
+    ['kubelet', SYSTEMD_PID.kubelet],
+    ['containerd', SYSTEMD_PID.containerd],
+  ]);
+  const pidOf = (name: string): number => {
+    if (!pid.has(name)) pid.set(name, rng.range(900, 4000));
+    return pid.get(name)!;
+  };
+  const rows: [address: string, port: number, process: string][] = [];
+  if (host.roles.includes('proxmox')) {
+    rows.push(['127.0.0.1', 25, 'master'], ['127.0.0.1', 85, 'pvedaemon worke'], ['0.0.0.0', 111, 'rpcbind'], ['0.0.0.0', 22, 'sshd'], ['*', 8006, 'pveproxy worker'], ['*', 3128, 'spiceproxy work']);
+  } else {
+    const calicoUp = world.pods.some((p) => p.node === host.name && p.owner.name === 'calico-node' && p.phase === 'Running');
+    rows.push(['127.0.0.1', 10248, 'kubelet'], ['127.0.0.1', 10249, 'kube-proxy'], ['127.0.0.1', rng.range(33000, 46000), 'containerd'], ['0.0.0.0', 22, 'sshd'], ['*', 10250, 'kubelet'], ['*', 10256, 'kube-proxy'], ['*', 7472, 'speaker'], ['*', 7946, 'speaker']);
+    if (calicoUp) rows.push(['127.0.0.1', 9099, 'calico-node']);
+    if (host.roles.includes('control-plane')) {
+      rows.push(['127.0.0.1', 2379, 'etcd'], [host.address, 2379, 'etcd'], [host.address, 2380, 'etcd'], ['127.0.0.1', 2381, 'etcd'], ['127.0.0.1', 10257, 'kube-controller'], ['127.0.0.1', 10259, 'kube-scheduler'], ['*', 6443, 'kube-apiserver']);
+    }
+  }
+  rows.push(['[::]', 22, 'sshd']);
+  const fd = new Map<string, number>();
+  const line = ([address, port, name]: (typeof rows)[number]): string => {
+    fd.set(name, (fd.get(name) ?? 2) + 1);
+    const local = `${address}:${port}`;
+    const peer = address === '*' ? '*:*' : address.startsWith('[') ? '[::]:*' : '0.0.0.0:*';
+    return `LISTEN 0      ${String(port === 22 ? 128 : 4096).padEnd(6)} ${local.padStart(20)} ${peer.padStart(14)}    users:(("${name}",pid=${pidOf(name)},fd=${fd.get(name)}))`;
+  };
+  return `State  Recv-Q Send-Q        Local Address:Port  Peer Address:PortProcess\n${rows.map(line).join('\n')}\n`;
 }
 
 export function systemctl(host: HostSpec, unit: 'kubelet' | 'containerd', world: World): string {
@@ -86,7 +119,7 @@ export function systemctl(host: HostSpec, unit: 'kubelet' | 'containerd', world:
     `● ${unit}.service - ${unit === 'kubelet' ? 'kubelet: The Kubernetes Node Agent' : 'containerd container runtime'}`,
     `     Loaded: loaded (/lib/systemd/system/${unit}.service; enabled; preset: enabled)`,
     `     Active: active (running) since ${since}; 1 day ago`,
-    `   Main PID: ${unit === 'kubelet' ? 812 : 655} (${unit})`,
+    `   Main PID: ${SYSTEMD_PID[unit]} (${unit})`,
     `      Tasks: 14 (limit: 9425)`,
     `     Memory: ${unit === 'kubelet' ? 61 : 48}.2M`,
     `        CPU: 1h 2min 11.310s`,

@@ -1,7 +1,7 @@
 // Kubernetes Lists as `kubectl get -o json` prints them (4-space indent, List wrapper), built from the world.
 import type { NamespacedKind } from '../bundle/layout.js';
 import { Rng } from './prng.js';
-import { KUBE_VERSION, selectedPods, type HostSpec, type PodSpec, type World } from './world.js';
+import { KUBE_VERSION, selectedPods, type ContainerSpec, type HostSpec, type PodSpec, type World } from './world.js';
 
 type Obj = Record<string, unknown>;
 
@@ -133,7 +133,52 @@ export function ingressClassesJson(): string {
 
 function podObject(pod: PodSpec, rng: Rng): Obj {
   const started = pod.startedAt;
-  const waiting = pod.phase === 'Pending';
+  const creating = pod.phase === 'Pending' && pod.crash === undefined;
+  const initializing = pod.crash === 'install-cni';
+  const containerSpec = (c: ContainerSpec) => ({
+    ...(c.args ? { args: c.args } : {}),
+    image: c.image,
+    imagePullPolicy: 'IfNotPresent',
+    ...(pod.crash === 'liveness' && c === pod.containers[0] ? { livenessProbe: LIVENESS_PROBE } : {}),
+    name: c.name,
+    ...(c.port ? { ports: [{ containerPort: c.port, name: 'http', protocol: 'TCP' }] } : {}),
+    resources: { limits: { memory: '256Mi' }, requests: { cpu: '50m', memory: '64Mi' } },
+    terminationMessagePath: '/dev/termination-log',
+    terminationMessagePolicy: 'File',
+    volumeMounts: [{ mountPath: '/var/run/secrets/kubernetes.io/serviceaccount', name: `kube-api-access-${rng.kubeSuffix(5)}`, readOnly: true }],
+  });
+  const terminated = (exitCode: number) => ({ terminated: { containerID: `containerd://${rng.hex(64)}`, exitCode, finishedAt: started, reason: 'Error', startedAt: started } });
+  const crashLoopBackOff = (name: string) => ({ waiting: { message: `back-off 5m0s restarting failed container=${name} pod=${pod.name}_${pod.namespace}(${pod.uid})`, reason: 'CrashLoopBackOff' } });
+  const status = (c: ContainerSpec) => {
+    const crashing = pod.crash !== undefined && pod.crash !== 'install-cni';
+    return {
+      containerID: creating || initializing ? undefined : `containerd://${rng.hex(64)}`,
+      image: c.image,
+      imageID: `${c.image.split(':')[0]}@sha256:${rng.hex(64)}`,
+      // A liveness kill ends in SIGKILL once the grace period is over.
+      lastState: pod.restarts > 0 && !initializing ? terminated(pod.crash === 'liveness' ? 137 : 1) : {},
+      name: c.name,
+      ready: pod.ready,
+      restartCount: initializing ? 0 : pod.restarts,
+      started: !(creating || initializing) && !crashing,
+      state: creating ? { waiting: { reason: 'ContainerCreating' } } : initializing ? { waiting: { reason: 'PodInitializing' } } : crashing ? crashLoopBackOff(c.name) : { running: { startedAt: started } },
+    };
+  };
+  const initStatus = (c: ContainerSpec) => ({
+    containerID: creating ? undefined : `containerd://${rng.hex(64)}`,
+    image: c.image,
+    imageID: `${c.image.split(':')[0]}@sha256:${rng.hex(64)}`,
+    lastState: initializing ? terminated(1) : {},
+    name: c.name,
+    ready: !initializing && !creating,
+    restartCount: initializing ? pod.restarts : 0,
+    started: false,
+    state: creating
+      ? { waiting: { reason: 'PodInitializing' } }
+      : initializing
+        ? crashLoopBackOff(c.name)
+        : { terminated: { containerID: `containerd://${rng.hex(64)}`, exitCode: 0, finishedAt: started, reason: 'Completed', startedAt: started } },
+  });
   return {
     apiVersion: 'v1',
     kind: 'Pod',
@@ -148,19 +193,11 @@ function podObject(pod: PodSpec, rng: Rng): Obj {
       uid: pod.uid,
     },
     spec: {
-      containers: pod.containers.map((c) => ({
-        image: c.image,
-        imagePullPolicy: 'IfNotPresent',
-        name: c.name,
-        ...(c.port ? { ports: [{ containerPort: c.port, name: 'http', protocol: 'TCP' }] } : {}),
-        resources: { limits: { memory: '256Mi' }, requests: { cpu: '50m', memory: '64Mi' } },
-        terminationMessagePath: '/dev/termination-log',
-        terminationMessagePolicy: 'File',
-        volumeMounts: [{ mountPath: '/var/run/secrets/kubernetes.io/serviceaccount', name: `kube-api-access-${rng.kubeSuffix(5)}`, readOnly: true }],
-      })),
+      containers: pod.containers.map(containerSpec),
       dnsPolicy: pod.hostNetwork ? 'ClusterFirstWithHostNet' : 'ClusterFirst',
       enableServiceLinks: true,
       ...(pod.hostNetwork ? { hostNetwork: true } : {}),
+      ...(pod.initContainers ? { initContainers: pod.initContainers.map(containerSpec) } : {}),
       nodeName: pod.node,
       preemptionPolicy: 'PreemptLowerPriority',
       priority: 0,
@@ -177,47 +214,62 @@ function podObject(pod: PodSpec, rng: Rng): Obj {
     },
     status: {
       conditions: [
-        { lastProbeTime: null, lastTransitionTime: started, status: waiting ? 'False' : 'True', type: 'PodReadyToStartContainers' },
-        { lastProbeTime: null, lastTransitionTime: started, status: 'True', type: 'Initialized' },
+        { lastProbeTime: null, lastTransitionTime: started, status: creating ? 'False' : 'True', type: 'PodReadyToStartContainers' },
+        { lastProbeTime: null, lastTransitionTime: started, status: initializing ? 'False' : 'True', type: 'Initialized', ...(initializing ? { reason: 'ContainersNotInitialized', message: `containers with incomplete status: [${pod.initContainers!.map((c) => c.name).join(' ')}]` } : {}) },
         { lastProbeTime: null, lastTransitionTime: started, status: pod.ready ? 'True' : 'False', type: 'Ready', ...(pod.ready ? {} : { reason: 'ContainersNotReady', message: `containers with unready status: [${pod.containers.map((c) => c.name).join(' ')}]` }) },
         { lastProbeTime: null, lastTransitionTime: started, status: pod.ready ? 'True' : 'False', type: 'ContainersReady' },
         { lastProbeTime: null, lastTransitionTime: started, status: 'True', type: 'PodScheduled' },
       ],
-      containerStatuses: pod.containers.map((c) => ({
-        containerID: waiting ? undefined : `containerd://${rng.hex(64)}`,
-        image: c.image,
-        imageID: `${c.image.split(':')[0]}@sha256:${rng.hex(64)}`,
-        lastState: pod.restarts > 0 ? { terminated: { containerID: `containerd://${rng.hex(64)}`, exitCode: 1, finishedAt: started, reason: 'Error', startedAt: started } } : {},
-        name: c.name,
-        ready: pod.ready,
-        restartCount: pod.restarts,
-        started: !waiting,
-        state: waiting
-          ? { waiting: { reason: 'ContainerCreating' } }
-          : pod.ready
-            ? { running: { startedAt: started } }
-            : { waiting: { message: `back-off 5m0s restarting failed container=${c.name} pod=${pod.name}_${pod.namespace}(${pod.uid})`, reason: 'CrashLoopBackOff' } },
-      })),
+      containerStatuses: pod.containers.map(status),
       hostIP: pod.hostNetwork ? pod.ip : undefined,
+      ...(pod.initContainers ? { initContainerStatuses: pod.initContainers.map(initStatus) } : {}),
       phase: pod.phase,
-      ...(waiting ? {} : { podIP: pod.ip, podIPs: [{ ip: pod.ip }] }),
+      ...(creating ? {} : { podIP: pod.ip, podIPs: [{ ip: pod.ip }] }),
       qosClass: 'Burstable',
       startTime: started,
     },
   };
 }
 
-const EVENT_TEMPLATES: { reason: string; type: string; component: string; message: (pod: PodSpec, rng: Rng) => string }[] = [
-  { reason: 'Scheduled', type: 'Normal', component: 'default-scheduler', message: (p) => `Successfully assigned ${p.namespace}/${p.name} to ${p.node}` },
-  { reason: 'Pulling', type: 'Normal', component: 'kubelet', message: (p) => `Pulling image "${p.containers[0]!.image}"` },
-  { reason: 'Pulled', type: 'Normal', component: 'kubelet', message: (p, r) => `Successfully pulled image "${p.containers[0]!.image}" in ${r.range(300, 9000)}ms (${r.range(300, 9000)}ms including waiting). Image size: ${r.range(5, 400) * 1048576} bytes.` },
-  { reason: 'Created', type: 'Normal', component: 'kubelet', message: (p) => `Created container ${p.containers[0]!.name}` },
-  { reason: 'Started', type: 'Normal', component: 'kubelet', message: (p) => `Started container ${p.containers[0]!.name}` },
-  { reason: 'Killing', type: 'Normal', component: 'kubelet', message: (p) => `Stopping container ${p.containers[0]!.name}` },
-  { reason: 'BackOff', type: 'Warning', component: 'kubelet', message: (p) => `Back-off restarting failed container ${p.containers[0]!.name} in pod ${p.name}_${p.namespace}(${p.uid})` },
-  { reason: 'Unhealthy', type: 'Warning', component: 'kubelet', message: (p, r) => `Readiness probe failed: Get "http://${p.ip}:8080/healthz": context deadline exceeded (Client.Timeout exceeded while awaiting headers)${r.chance(0.5) ? '' : ''}` },
-  { reason: 'FailedMount', type: 'Warning', component: 'kubelet', message: () => 'MountVolume.SetUp failed for volume "config" : configmap "app-config" not found' },
+const LIVENESS_PROBE = { failureThreshold: 3, httpGet: { path: '/healthz', port: 8080, scheme: 'HTTP' }, initialDelaySeconds: 5, periodSeconds: 10, successThreshold: 1, timeoutSeconds: 1 };
+
+interface EventTemplate {
+  reason: string;
+  type: string;
+  component: string;
+  /** About the pod as a whole, not one of its containers. */
+  podLevel?: boolean;
+  message: (pod: PodSpec, container: ContainerSpec, rng: Rng) => string;
+}
+
+const LIFECYCLE: EventTemplate[] = [
+  { reason: 'Scheduled', type: 'Normal', component: 'default-scheduler', podLevel: true, message: (p) => `Successfully assigned ${p.namespace}/${p.name} to ${p.node}` },
+  { reason: 'Pulling', type: 'Normal', component: 'kubelet', message: (_, c) => `Pulling image "${c.image}"` },
+  { reason: 'Pulled', type: 'Normal', component: 'kubelet', message: (_, c, r) => `Successfully pulled image "${c.image}" in ${r.range(300, 9000)}ms (${r.range(300, 9000)}ms including waiting). Image size: ${r.range(5, 400) * 1048576} bytes.` },
+  { reason: 'Created', type: 'Normal', component: 'kubelet', message: (_, c) => `Created container ${c.name}` },
+  { reason: 'Started', type: 'Normal', component: 'kubelet', message: (_, c) => `Started container ${c.name}` },
+  { reason: 'Killing', type: 'Normal', component: 'kubelet', message: (_, c) => `Stopping container ${c.name}` },
 ];
+const BACK_OFF: EventTemplate = { reason: 'BackOff', type: 'Warning', component: 'kubelet', message: (p, c) => `Back-off restarting failed container ${c.name} in pod ${p.name}_${p.namespace}(${p.uid})` };
+const LIVENESS: EventTemplate[] = [
+  { reason: 'Unhealthy', type: 'Warning', component: 'kubelet', message: (p) => `Liveness probe failed: Get "http://${p.ip}:8080/healthz": context deadline exceeded (Client.Timeout exceeded while awaiting headers)` },
+  { reason: 'Killing', type: 'Normal', component: 'kubelet', message: (_, c) => `Container ${c.name} failed liveness probe, will be restarted` },
+];
+// kubelet does not even create the sandbox while the node has no CNI; it says so on every pod there.
+const NETWORK_NOT_READY: EventTemplate = { reason: 'NetworkNotReady', type: 'Warning', component: 'kubelet', podLevel: true, message: () => `network is not ready: ${CNI_MESSAGE}` };
+
+/** The events a pod in this state gets: a healthy one only its lifecycle, a broken one what breaks it. */
+function eventTemplates(pod: PodSpec): EventTemplate[] {
+  if (pod.phase === 'Pending' && pod.crash === undefined) return [LIFECYCLE[0]!, NETWORK_NOT_READY];
+  switch (pod.crash) {
+    case undefined:
+      return LIFECYCLE;
+    case 'liveness':
+      return [...LIFECYCLE.slice(0, 5), ...LIVENESS, BACK_OFF];
+    default:
+      return [...LIFECYCLE.slice(0, 5), BACK_OFF];
+  }
+}
 
 /** How many of the run's events land in each namespace: uneven, as in a real cluster, but never a single giant file. */
 export function eventCounts(world: World): Map<string, number> {
@@ -268,16 +320,18 @@ function eventsJson(world: World, namespace: string, count: number, pods: PodSpe
       continue;
     }
     const pod = rng.pick(pods);
-    const t = pod.ready ? EVENT_TEMPLATES[rng.int(6)]! : rng.pick(EVENT_TEMPLATES);
+    const t = rng.pick(eventTemplates(pod));
+    const init = pod.crash === 'install-cni';
+    const container = init ? pod.initContainers![0]! : pod.containers[0]!;
     items.push({
       apiVersion: 'v1',
       count: eventCount,
       eventTime: null,
       firstTimestamp: iso(first),
-      involvedObject: { apiVersion: 'v1', fieldPath: `spec.containers{${pod.containers[0]!.name}}`, kind: 'Pod', name: pod.name, namespace, resourceVersion: String(rng.range(1000, 999999)), uid: pod.uid },
+      involvedObject: { apiVersion: 'v1', ...(t.podLevel ? {} : { fieldPath: `spec.${init ? 'initContainers' : 'containers'}{${container.name}}` }), kind: 'Pod', name: pod.name, namespace, resourceVersion: String(rng.range(1000, 999999)), uid: pod.uid },
       kind: 'Event',
       lastTimestamp: iso(last),
-      message: t.message(pod, rng),
+      message: t.message(pod, container, rng),
       metadata: { creationTimestamp: iso(first), name: `${pod.name}.${rng.hex(16)}`, namespace, resourceVersion: String(rng.range(1000, 999999)), uid: rng.uuid() },
       reason: t.reason,
       reportingComponent: t.component,

@@ -2,7 +2,7 @@
 // each log's size before the log exists, and no log is ever held whole. Content is ASCII, so characters
 // and bytes count the same.
 import { Rng } from './prng.js';
-import type { ContainerSpec, HostSpec, PodSpec, World } from './world.js';
+import { crashingContainer, type ContainerSpec, type HostSpec, type PodSpec, type World } from './world.js';
 
 const CHUNK_CHARS = 64 * 1024;
 // Lines are spaced so that a log of the planned size spans the collector's default --since window.
@@ -62,10 +62,14 @@ const CNI_ERROR = '"Container runtime network not ready" networkReady="NetworkRe
 export function kubeletJournal(world: World, host: HostSpec, size: number, seedPath: string): Generator<Buffer> {
   const rng = new Rng(seedPath);
   const pods = hostPods(world, host);
+  // Only the planted crash loops fail probes and back off; every other pod here has no probe and runs.
+  const looping = pods.filter((p) => p.crash !== undefined);
+  const probed = pods.filter((p) => p.crash === 'liveness');
   const pid = rng.range(600, 1200);
   const ids = idPool(rng, 16);
   const end = world.collectedAt.getTime();
   const prefix = (t: number) => `${isoMicros(t, rng)} ${host.name} kubelet[${pid}]: `;
+  const removeContainer = (t: number) => `${prefix(t)}${klog('I', t, rng, pid, 'scope.go:117')} "RemoveContainer" containerID="${rng.pick(ids)}"`;
   const boot = isoMicros(end - WINDOW_MS - 60_000, rng);
   const header = [
     `${boot} ${host.name} systemd[1]: Started kubelet.service - kubelet: The Kubernetes Node Agent.`,
@@ -74,19 +78,25 @@ export function kubeletJournal(world: World, host: HostSpec, size: number, seedP
   return sizedLog(size, end, 230, rng, header, (t) => {
     const pod = rng.pick(pods);
     const ref = `pod="${pod.namespace}/${pod.name}"`;
-    const c = pod.containers[0]!.name;
     if (host.cniBroken && rng.chance(0.1)) return `${prefix(t)}${klog('E', t, rng, pid, 'kubelet.go:2901')} ${CNI_ERROR}`;
     switch (rng.int(9)) {
       case 0:
         return `${prefix(t)}${klog('I', t, rng, pid, 'kubelet_getters.go:218')} "Pod status updated" ${ref} status="Running"`;
       case 1:
         return `${prefix(t)}${klog('I', t, rng, pid, 'kubelet.go:2434')} "SyncLoop (PLEG): event for pod" ${ref} event={"ID":"${pod.uid}","Type":"ContainerStarted","Data":"${rng.pick(ids)}"}`;
-      case 2:
-        return `${prefix(t)}${klog('I', t, rng, pid, 'prober.go:107')} "Probe failed" probeType="Readiness" ${ref} podUID="${pod.uid}" containerName="${c}" probeResult="failure" output="Get \\"http://${pod.ip}:8080/healthz\\": dial tcp ${pod.ip}:8080: connect: connection refused"`;
+      case 2: {
+        if (probed.length === 0) return removeContainer(t);
+        const p = rng.pick(probed);
+        return `${prefix(t)}${klog('I', t, rng, pid, 'prober.go:107')} "Probe failed" probeType="Liveness" pod="${p.namespace}/${p.name}" podUID="${p.uid}" containerName="${p.containers[0]!.name}" probeResult="failure" output="Get \\"http://${p.ip}:8080/healthz\\": context deadline exceeded (Client.Timeout exceeded while awaiting headers)"`;
+      }
       case 3:
         return `${prefix(t)}${klog('I', t, rng, pid, 'reconciler_common.go:247')} "operationExecutor.VerifyControllerAttachedVolume started for volume \\"kube-api-access-${rng.kubeSuffix(5)}\\" (UniqueName: \\"kubernetes.io/projected/${pod.uid}-kube-api-access\\") pod \\"${pod.name}\\" (UID: \\"${pod.uid}\\") " ${ref}`;
-      case 4:
-        return `${prefix(t)}${klog('E', t, rng, pid, 'pod_workers.go:1298')} "Error syncing pod, skipping" err="failed to \\"StartContainer\\" for \\"${c}\\" with CrashLoopBackOff: \\"back-off 5m0s restarting failed container=${c} pod=${pod.name}_${pod.namespace}(${pod.uid})\\"" ${ref} podUID="${pod.uid}"`;
+      case 4: {
+        if (looping.length === 0) return removeContainer(t);
+        const p = rng.pick(looping);
+        const lc = crashingContainer(p);
+        return `${prefix(t)}${klog('E', t, rng, pid, 'pod_workers.go:1298')} "Error syncing pod, skipping" err="failed to \\"StartContainer\\" for \\"${lc}\\" with CrashLoopBackOff: \\"back-off 5m0s restarting failed container=${lc} pod=${p.name}_${p.namespace}(${p.uid})\\"" pod="${p.namespace}/${p.name}" podUID="${p.uid}"`;
+      }
       case 5:
         return `${prefix(t)}${klog('I', t, rng, pid, 'container_gc.go:88')} "Attempting to delete unused containers"`;
       case 6:
@@ -94,7 +104,7 @@ export function kubeletJournal(world: World, host: HostSpec, size: number, seedP
       case 7:
         return `${prefix(t)}${klog('I', t, rng, pid, 'log.go:245')} http: TLS handshake error from ${pod.ip}:${rng.range(30000, 60000)}: EOF`;
       default:
-        return `${prefix(t)}${klog('I', t, rng, pid, 'scope.go:117')} "RemoveContainer" containerID="${rng.pick(ids)}"`;
+        return removeContainer(t);
     }
   });
 }
@@ -194,4 +204,48 @@ export function containerLog(world: World, pod: PodSpec, container: ContainerSpe
         return `{"level":"${rng.chance(0.95) ? 'info' : 'error'}","ts":"${new Date(t).toISOString()}","caller":"server/handler.go:${rng.range(20, 400)}","msg":"request served","method":"GET","path":"${rng.pick(PATHS)}","status":${rng.chance(0.97) ? 200 : 500},"duration_ms":${rng.range(1, 2000) / 10},"remote":"${peer.ip}"}`;
     }
   });
+}
+
+/** The whole log of one run of the planted app-error crash loop: it starts, cannot reach its database, exits 1. */
+export function crashedRunLog(world: World, pod: PodSpec, container: ContainerSpec, previous: boolean, rng: Rng): string {
+  // kubelet backs off 5 minutes between runs; each run lasts a couple of seconds.
+  const start = world.collectedAt.getTime() - (previous ? 600_000 : 300_000) + rng.int(60_000);
+  const db = `postgres.${pod.namespace}.svc.cluster.local:5432`;
+  const err = `dial tcp 10.96.${rng.range(0, 3)}.${rng.range(2, 250)}:5432: connect: connection refused`;
+  const at = (ms: number) => new Date(start + ms);
+  const version = container.image.split(':')[1] ?? 'latest';
+  let lines: string[];
+  switch (container.style) {
+    case 'klog':
+      lines = [
+        `${klog('I', start, rng, 1, 'main.go:64')} "Starting" version="${version}"`,
+        `${klog('I', start + 40, rng, 1, 'db.go:51')} "Connecting to database" address="${db}"`,
+        `${klog('E', start + 1080, rng, 1, 'db.go:58')} "Failed to connect to database" err="${err}" attempt=3`,
+        `${klog('F', start + 1090, rng, 1, 'main.go:88')} cannot start without a database: ${err}`,
+      ];
+      break;
+    case 'nginx': {
+      const d = (ms: number) => at(ms).toISOString().replace(/-/g, '/').replace('T', ' ').slice(0, 19);
+      lines = [
+        `${d(0)} [notice] 1#1: using the "epoll" event method`,
+        `${d(5)} [emerg] 1#1: host not found in upstream "backend.${pod.namespace}.svc.cluster.local:8080" in /etc/nginx/conf.d/default.conf:14`,
+        `nginx: [emerg] host not found in upstream "backend.${pod.namespace}.svc.cluster.local:8080" in /etc/nginx/conf.d/default.conf:14`,
+      ];
+      break;
+    }
+    case 'json':
+      lines = [
+        `{"level":"info","ts":"${at(0).toISOString()}","caller":"cmd/main.go:41","msg":"starting server","version":"${version}"}`,
+        `{"level":"info","ts":"${at(35).toISOString()}","caller":"store/db.go:27","msg":"connecting to database","address":"${db}"}`,
+        `{"level":"fatal","ts":"${at(1090).toISOString()}","caller":"cmd/main.go:63","msg":"cannot connect to database: ${err}"}`,
+      ];
+      break;
+    default:
+      lines = [
+        `time="${at(0).toISOString()}" level=info msg="starting" version=${version}`,
+        `time="${at(35).toISOString()}" level=info msg="connecting to database" address="${db}"`,
+        `time="${at(1090).toISOString()}" level=fatal msg="cannot connect to database" error="${err}"`,
+      ];
+  }
+  return `${lines.join('\n')}\n`;
 }

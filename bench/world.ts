@@ -31,6 +31,7 @@ export interface ContainerSpec {
   name: string;
   image: string;
   port?: number;
+  args?: string[];
   /** What the container's log looks like. */
   style: 'klog' | 'logfmt' | 'nginx' | 'json' | 'coredns';
 }
@@ -44,11 +45,17 @@ export interface PodSpec {
   labels: Record<string, string>;
   owner: { kind: string; name: string; uid: string };
   containers: ContainerSpec[];
+  initContainers?: ContainerSpec[];
   hostNetwork: boolean;
   ready: boolean;
   phase: 'Running' | 'Pending';
   restarts: number;
   startedAt: string;
+  /**
+   * Planted crash loops: the app exits on an error, kubelet kills it for a failing liveness probe, or
+   * calico-node's install-cni init container fails, so the node never gets a CNI config.
+   */
+  crash?: 'app-error' | 'liveness' | 'install-cni';
 }
 
 export interface WorkloadSpec {
@@ -59,6 +66,7 @@ export interface WorkloadSpec {
   replicaSet?: { name: string; uid: string; hash: string };
   labels: Record<string, string>;
   containers: ContainerSpec[];
+  initContainers?: ContainerSpec[];
   replicas: number;
 }
 
@@ -89,6 +97,11 @@ export interface World {
   brokenService: { namespace: string; name: string };
 }
 
+/** The container a crash-looping pod restarts: install-cni is an init container. */
+export function crashingContainer(pod: PodSpec): string {
+  return pod.crash === 'install-cni' ? 'install-cni' : pod.containers[0]!.name;
+}
+
 export const SYSTEM_NAMESPACES = [
   'default',
   'kube-system',
@@ -115,6 +128,19 @@ const APP_COMPONENTS = ['web', 'api', 'worker', 'frontend', 'backend', 'cache', 
 const APP_STYLES: ContainerSpec['style'][] = ['json', 'logfmt', 'klog', 'json', 'nginx'];
 
 export const KUBE_VERSION = 'v1.30.4';
+
+// As the ingress-nginx Helm chart starts the controller: it serves IngressClass nginx (k8s.io/ingress-nginx).
+const NGINX_ARGS = [
+  '/nginx-ingress-controller',
+  '--publish-service=$(POD_NAMESPACE)/ingress-nginx-controller',
+  '--election-id=ingress-nginx-leader',
+  '--controller-class=k8s.io/ingress-nginx',
+  '--ingress-class=nginx',
+  '--configmap=$(POD_NAMESPACE)/ingress-nginx-controller',
+  '--validating-webhook=:8443',
+  '--validating-webhook-certificate=/usr/local/certificates/cert',
+  '--validating-webhook-key=/usr/local/certificates/key',
+];
 export const CLUSTER_NAME = 'homelab';
 
 function ipv4(base: string, n: number): string {
@@ -167,8 +193,8 @@ export function buildWorld(seed: string, sizes: Sizes, collectedAt: Date): World
 
   const addPod = (w: WorkloadSpec, node: HostSpec, name: string, hostNetwork: boolean): void => {
     const cniDown = node.cniBroken && !hostNetwork;
-    const restarts = cniDown ? 0 : rng.chance(0.04) ? rng.range(1, 40) : 0;
-    const ready = !cniDown && !(restarts > 10 && rng.chance(0.5));
+    // Healthy pods restart now and then (node reboots, an OOM long ago) and are back to Ready.
+    const restarts = cniDown ? 0 : rng.chance(0.04) ? rng.range(1, 3) : 0;
     pods.push({
       namespace: w.namespace,
       name,
@@ -182,12 +208,19 @@ export function buildWorld(seed: string, sizes: Sizes, collectedAt: Date): World
           ? { kind: 'Node', name: node.name, uid: rng.uuid() }
           : { kind: 'DaemonSet', name: w.name, uid: w.uid },
       containers: w.containers,
+      ...(w.initContainers ? { initContainers: w.initContainers } : {}),
       hostNetwork,
-      ready,
+      ready: !cniDown,
       phase: cniDown ? 'Pending' : 'Running',
       restarts,
       startedAt: startedAt(),
     });
+  };
+  const crashLoop = (pod: PodSpec, crash: NonNullable<PodSpec['crash']>): void => {
+    pod.crash = crash;
+    pod.ready = false;
+    pod.restarts = rng.range(12, 40);
+    if (crash === 'install-cni') pod.phase = 'Pending';
   };
   const deployment = (namespace: string, name: string, labels: Record<string, string>, containers: ContainerSpec[], replicas: number): WorkloadSpec => {
     const hash = rng.kubeSuffix(10);
@@ -196,8 +229,8 @@ export function buildWorld(seed: string, sizes: Sizes, collectedAt: Date): World
     for (let i = 0; i < replicas; i++) addPod(w, workers.length > 0 ? rng.pick(workers) : rng.pick(kubeNodes), `${w.replicaSet!.name}-${rng.kubeSuffix(5)}`, false);
     return w;
   };
-  const daemonSet = (namespace: string, name: string, containers: ContainerSpec[], hostNetwork: boolean): void => {
-    const w: WorkloadSpec = { namespace, kind: 'DaemonSet', name, uid: rng.uuid(), labels: { 'k8s-app': name }, containers, replicas: kubeNodes.length };
+  const daemonSet = (namespace: string, name: string, containers: ContainerSpec[], hostNetwork: boolean, initContainers?: ContainerSpec[]): void => {
+    const w: WorkloadSpec = { namespace, kind: 'DaemonSet', name, uid: rng.uuid(), labels: { 'k8s-app': name }, containers, ...(initContainers ? { initContainers } : {}), replicas: kubeNodes.length };
     workloads.push(w);
     for (const node of kubeNodes) addPod(w, node, `${name}-${rng.kubeSuffix(5)}`, hostNetwork);
   };
@@ -213,14 +246,15 @@ export function buildWorld(seed: string, sizes: Sizes, collectedAt: Date): World
   }
   deployment('kube-system', 'coredns', { 'k8s-app': 'kube-dns' }, [c('coredns', 'registry.k8s.io/coredns/coredns:v1.11.1', 'coredns', 53)], 2);
   daemonSet('kube-system', 'kube-proxy', [c('kube-proxy', `registry.k8s.io/kube-proxy:${KUBE_VERSION}`, 'klog')], true);
-  daemonSet('calico-system', 'calico-node', [c('calico-node', 'docker.io/calico/node:v3.28.1', 'logfmt')], true);
+  daemonSet('calico-system', 'calico-node', [c('calico-node', 'docker.io/calico/node:v3.28.1', 'logfmt')], true, [c('install-cni', 'docker.io/calico/cni:v3.28.1', 'logfmt')]);
+  for (const pod of pods) if (pod.owner.name === 'calico-node' && hosts.find((h) => h.name === pod.node)?.cniBroken) crashLoop(pod, 'install-cni');
   deployment('calico-system', 'calico-typha', { 'k8s-app': 'calico-typha' }, [c('calico-typha', 'docker.io/calico/typha:v3.28.1', 'logfmt', 5473)], Math.min(3, kubeNodes.length));
   deployment('calico-system', 'calico-kube-controllers', { 'k8s-app': 'calico-kube-controllers' }, [c('calico-kube-controllers', 'docker.io/calico/kube-controllers:v3.28.1', 'logfmt')], 1);
   deployment('calico-apiserver', 'calico-apiserver', { apiserver: 'true' }, [c('calico-apiserver', 'docker.io/calico/apiserver:v3.28.1', 'klog', 5443)], 2);
   deployment('tigera-operator', 'tigera-operator', { name: 'tigera-operator' }, [c('tigera-operator', 'quay.io/tigera/operator:v1.34.3', 'json')], 1);
   deployment('metallb-system', 'controller', { app: 'metallb', component: 'controller' }, [c('controller', 'quay.io/metallb/controller:v0.14.8', 'json', 7472)], 1);
   daemonSet('metallb-system', 'speaker', [c('speaker', 'quay.io/metallb/speaker:v0.14.8', 'json')], true);
-  const ingressController = deployment('ingress-nginx', 'ingress-nginx-controller', { 'app.kubernetes.io/name': 'ingress-nginx', 'app.kubernetes.io/component': 'controller' }, [c('controller', 'registry.k8s.io/ingress-nginx/controller:v1.11.2', 'nginx', 80)], 2);
+  const ingressController = deployment('ingress-nginx', 'ingress-nginx-controller', { 'app.kubernetes.io/name': 'ingress-nginx', 'app.kubernetes.io/component': 'controller' }, [{ ...c('controller', 'registry.k8s.io/ingress-nginx/controller:v1.11.2', 'nginx', 80), args: NGINX_ARGS }], 2);
   deployment('local-path-storage', 'local-path-provisioner', { app: 'local-path-provisioner' }, [c('local-path-provisioner', 'docker.io/rancher/local-path-provisioner:v0.0.28', 'klog')], 1);
   services.push({
     namespace: 'ingress-nginx',
@@ -268,6 +302,15 @@ export function buildWorld(seed: string, sizes: Sizes, collectedAt: Date): World
       componentIndex++;
     }
   });
+  // One crash loop of each kind, on replicas whose siblings stay Ready so no Service loses its endpoints.
+  const healthyNodes = new Set(kubeNodes.filter((h) => !h.cniBroken).map((h) => h.name));
+  const spare = pods.filter((p) => appNamespaces.includes(p.namespace) && p.namespace !== brokenService.namespace && healthyNodes.has(p.node) && pods.some((q) => q !== p && q.owner.uid === p.owner.uid && q.ready));
+  if (spare.length > 0) {
+    const appError = rng.pick(spare);
+    crashLoop(appError, 'app-error');
+    const others = spare.filter((p) => p.namespace !== appError.namespace);
+    if (others.length > 0) crashLoop(rng.pick(others), 'liveness');
+  }
   return { seed, cluster: CLUSTER_NAME, collectedAt, sizes, hosts, namespaces, workloads, pods, services, brokenService };
 }
 
