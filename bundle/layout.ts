@@ -61,6 +61,7 @@ export const HOST_FILE = {
   qemuServerDir: '/etc/pve/qemu-server',
   pveFirewallDir: '/etc/pve/firewall',
   pveNodesDir: '/etc/pve/nodes',
+  pveFirewallLog: '/var/log/pve-firewall.log',
 } as const;
 
 /** Kubernetes kinds stored as one List per file. Names are the plural resource names kubectl uses. */

@@ -216,7 +216,10 @@ export function planProxmox(host: string, ctx: HostPlanContext): HostPlanItem[] 
     dir(host, HOST_FILE.pveFirewallDir, '*.fw', true),
     // Every node's host.fw is visible from any node of a Proxmox cluster; the node name is in the path.
     dir(host, HOST_FILE.pveNodesDir, 'host.fw', true, { min: 2, max: 2 }),
-    cmd(host, 'journalPveFirewall', journal('-u pve-firewall', ctx.sinceSeconds, JOURNAL_MAX_LINES), true),
+    // pvefw-logger is its own unit: pve-firewall's journal has the service's life, pvefw-logger's the packets.
+    cmd(host, 'journalPveFirewall', journal('-u pve-firewall -u pvefw-logger', ctx.sinceSeconds, JOURNAL_MAX_LINES), true),
+    // pvefw-logger writes the per-packet DROP/REJECT lines here, not to the journal; --max-item-size keeps the tail.
+    file(host, HOST_FILE.pveFirewallLog, true),
   ];
 }
 

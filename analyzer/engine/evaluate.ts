@@ -6,15 +6,15 @@ import { collection, type FactRecord } from './collections/index.js';
 import type { CheckContext, Condition, FindingDraft, LoadedRule, LogHit, LogSource, Matcher } from './types.js';
 import { compareText } from '../../common/compare.js';
 
-export const LOG_SOURCE_INPUTS: Record<LogSource, string> = {
-  'journal-kubelet': 'hosts/*/cmd/journal-kubelet.log',
-  'journal-containerd': 'hosts/*/cmd/journal-containerd.log',
-  'journal-kernel': 'hosts/*/cmd/journal-kernel.log',
-  'journal-pve-firewall': 'hosts/*/cmd/journal-pve-firewall.log',
-  'pod-logs': 'cluster/logs/**',
-  attachments: 'attachments/*',
-  events: 'cluster/namespaces/*/events.json',
-  'node-conditions': 'cluster/nodes.json',
+export const LOG_SOURCE_INPUTS: Record<LogSource, string[]> = {
+  'journal-kubelet': ['hosts/*/cmd/journal-kubelet.log'],
+  'journal-containerd': ['hosts/*/cmd/journal-containerd.log'],
+  'journal-kernel': ['hosts/*/cmd/journal-kernel.log'],
+  'journal-pve-firewall': ['hosts/*/cmd/journal-pve-firewall.log', 'hosts/*/files/var/log/pve-firewall.log'],
+  'pod-logs': ['cluster/logs/**'],
+  attachments: ['attachments/*'],
+  events: ['cluster/namespaces/*/events.json'],
+  'node-conditions': ['cluster/nodes.json'],
 };
 
 /** Key under which the scanner keeps hits of a rule's pattern (inline `log:` matcher or named pattern). */
@@ -110,7 +110,7 @@ function gatherDeclarative(rule: LoadedRule, model: Model, ctx: CheckContext): G
     }
     const hits = ctx.logHits(`when${i}`);
     if (hits.scanned.length === 0) {
-      for (const source of matcher.log.sources) missing.push(...model.artifacts.explainMissing(LOG_SOURCE_INPUTS[source]));
+      for (const source of matcher.log.sources) for (const input of LOG_SOURCE_INPUTS[source]) missing.push(...model.artifacts.explainMissing(input));
       return;
     }
     available = true;

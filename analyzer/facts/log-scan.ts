@@ -1,7 +1,7 @@
 // Scans logs for the patterns rules register, in one pass over each artifact as it streams by, keeping
 // only a sample of matching lines and counts per file. This is what keeps analysis memory flat however
 // large the logs are: no log is ever held whole.
-import type { ArtifactRef } from '../../bundle/layout.js';
+import { HOST_FILE, type ArtifactRef } from '../../bundle/layout.js';
 import type { LogHit, LogHits, LogPatternSpec, LogSource } from '../engine/types.js';
 import { compareText } from '../../common/compare.js';
 
@@ -32,6 +32,8 @@ const JOURNAL_SOURCES: Record<string, LogSource> = {
 
 export function logSourceOf(ref: ArtifactRef): LogSource | undefined {
   if (ref.area === 'host-cmd') return JOURNAL_SOURCES[ref.name];
+  // pvefw-logger's packet log: the same lines the journal would carry, so rules need not name it apart.
+  if (ref.area === 'host-file' && ref.file === HOST_FILE.pveFirewallLog) return 'journal-pve-firewall';
   if (ref.area === 'pod-log') return 'pod-logs';
   if (ref.area === 'attachment') return 'attachments';
   return undefined;
@@ -196,7 +198,7 @@ function keep(p: CompiledPattern, hit: LogHit, newest = NEWEST_PER_FILE): void {
 }
 
 function originOf(ref: ArtifactRef): Omit<LogHit, 'path' | 'line' | 'text'> {
-  if (ref.area === 'host-cmd') return { host: ref.host };
+  if (ref.area === 'host-cmd' || ref.area === 'host-file') return { host: ref.host };
   if (ref.area === 'pod-log') return { namespace: ref.namespace, pod: ref.pod };
   return {};
 }

@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { HOST_CMD, bundlePath } from '../../bundle/layout.js';
+import { HOST_CMD, HOST_FILE, bundlePath } from '../../bundle/layout.js';
 import { captureItem, probeCommand } from '../../collector/arp.js';
 import { Kubectl, arpTargets, planLog, planNamespace, selectLogs } from '../../collector/kube.js';
 import { describeItem, expandListing, fileCommand, planHost, tcpApiServerCommand, type PlannedDir } from '../../collector/plan.js';
@@ -53,6 +53,8 @@ describe('host plan by role', () => {
     const pve = paths(['proxmox']);
     expect(pve).toContain(bundlePath.hostCmd('h', 'qm-list.txt'));
     expect(pve).toContain(bundlePath.hostFile('h', '/etc/pve/qemu-server'));
+    expect(pve).toContain(bundlePath.hostFile('h', HOST_FILE.pveFirewallLog));
+    expect(worker).not.toContain(bundlePath.hostFile('h', HOST_FILE.pveFirewallLog));
     expect(pve).not.toContain(bundlePath.hostCmd('h', 'journal-kubelet.log'));
     const all = paths(['control-plane', 'worker', 'proxmox']);
     expect(new Set(all).size).toBe(all.length);
@@ -61,6 +63,11 @@ describe('host plan by role', () => {
   it('caps journals by time and lines, without a pager, with precise timestamps', () => {
     const j = planHost('h', ['worker'], ctx).find((i) => i.path.endsWith('journal-kubelet.log'));
     expect(j && describeItem(j)).toBe('journalctl -u kubelet --since=-86400s -n 50000 --no-pager -o short-iso-precise');
+  });
+
+  it('copies the pve-firewall packet log on proxmox hosts as a file item, read as root', () => {
+    const log = planHost('h', ['proxmox'], ctx).find((i) => i.path === bundlePath.hostFile('h', HOST_FILE.pveFirewallLog));
+    expect(log).toMatchObject({ type: 'file', file: '/var/log/pve-firewall.log', privileged: true });
   });
 
   it('runs only read-only commands', () => {

@@ -5,7 +5,8 @@
 // everything when the node's own IP is missing), or the input policy (DROP by default for VMs) has no
 // ACCEPT rule for what the cluster needs: kubelet 10250, the API server 6443 on a control plane, and
 // Calico's VXLAN 4789/udp, IP-in-IP (protocol 4) or BGP 179/tcp as its IP pools use them. DROP lines of
-// the pve-firewall log for the VM's tap are evidence, and on their own enough when they hit those ports.
+// the pve-firewall log for the VM's tap (journal or /var/log/pve-firewall.log) are evidence, and on their
+// own enough when they hit those ports or drop ARP.
 import { bundlePath, HOST_CMD, HOST_FILE } from '../../../../bundle/layout.js';
 import type { CheckContext, CheckResult, FindingDraft, LogHit } from '../../../engine/types.js';
 import type { Service } from '../../../model/kube-types.js';
@@ -61,9 +62,14 @@ function inRules(vm: FirewallConfigFacts, cluster: FirewallConfigFacts | undefin
   });
 }
 
-/** A logged drop of what the cluster needs: the ports above or IP-in-IP. */
+/**
+ * A logged drop of what the cluster needs: ARP either way (ebtables, where ipfilter drops MetalLB's
+ * replies on the tap's OUT chain), or towards the VM the ports above or IP-in-IP.
+ */
 function clusterTraffic(hit: LogHit): boolean {
   const proto = (hit.groups?.proto ?? '').toLowerCase();
+  if (proto === 'arp') return true;
+  if (hit.groups?.dir !== 'IN') return false;
   const port = Number(hit.groups?.dpt);
   if (IPIP_PROTOS.has(proto)) return true;
   if (proto === 'udp') return port === 4789;
@@ -157,7 +163,7 @@ export function check(model: Model, ctx: CheckContext): CheckResult {
       const vmDrops = drops.filter((h: LogHit) => h.groups?.vmid === String(guest.vmid) && h.groups?.nic === String(nic.index) && clusterTraffic(h));
       const counted = vmDrops.length;
       if (problems.length === 0 && counted === 0) continue;
-      if (problems.length === 0) problems.push(ja ? 'pve-firewall のログにこの VM 宛ての DROP がある' : 'the pve-firewall log shows drops towards this VM');
+      if (problems.length === 0) problems.push(ja ? 'pve-firewall のログにこの VM の通信の DROP がある' : "the pve-firewall log shows drops of this VM's traffic");
       for (const h of vmDrops.slice(-3)) evidence.push({ path: h.path, line: h.line, excerpt: [h.text] });
       const { subject, objects } = guestSubject(model, guest, nic);
       findings.push({
