@@ -16,6 +16,8 @@ import { HostUnreachableError, type ConnectSsh, type HostConnection } from '../.
 import { validateAgainst } from '../../common/schema.js';
 
 const fakeBin = join(import.meta.dirname, 'fake-bin');
+// ping, arping and nc that refuse every target but loopback: the plan pings the gateway and probes API servers.
+const offlineBin = join(import.meta.dirname, '..', 'helpers', 'offline-bin');
 let dir: string;
 beforeEach(async () => {
   dir = await mkdtemp(join(tmpdir(), 'labsnap-collect-test-'));
@@ -42,7 +44,7 @@ function options(over: Partial<CollectOptions>): CollectOptions {
     maxItemBytes: DEFAULT_MAX_ITEM_BYTES,
     commandLine: ['labsnap', 'collect'],
     cwd: dir,
-    env: { ...process.env, PATH: `${fakeBin}${delimiter}${process.env.PATH ?? ''}` },
+    env: { ...process.env, PATH: `${fakeBin}${delimiter}${offlineBin}${delimiter}${process.env.PATH ?? ''}` },
     now: () => new Date('2025-03-01T10:20:30Z'),
     ...over,
   };

@@ -16,6 +16,7 @@ const run = promisify(execFile);
 
 export const FIXTURE_HOSTS_DIR = fileURLToPath(new URL('../../fixtures/hosts/', import.meta.url));
 export const SHIM_TABLE = path.join(FIXTURE_HOSTS_DIR, 'commands.tsv');
+const OFFLINE_GUARD = path.join(import.meta.dirname, 'offline-bin', 'guard.sh');
 export const DEFAULT_SCENARIO = 'small-lab';
 
 /** What sshd gives root sessions by default; the shim directory goes in front of it. */
@@ -264,6 +265,10 @@ export async function startSshLab(hosts: FakeHostOptions[] = []): Promise<SshLab
 
     await fs.writeFile(path.join(shimDir, 'labsnap-fixture-shim'), DISPATCHER, { mode: 0o755 });
     for (const cmd of table) await fs.symlink('labsnap-fixture-shim', path.join(shimDir, cmd));
+    // Fake hosts are this machine: its gateway and any inventory address are off limits for tests.
+    await fs.copyFile(OFFLINE_GUARD, path.join(shimDir, 'labsnap-offline-guard'));
+    await fs.chmod(path.join(shimDir, 'labsnap-offline-guard'), 0o755);
+    for (const tool of ['ping', 'arping', 'nc']) await fs.symlink('labsnap-offline-guard', path.join(shimDir, tool));
     await fs.writeFile(path.join(shimDir, 'labsnap-hang'), HANG, { mode: 0o755 });
     await fs.writeFile(path.join(shimDir, 'labsnap-flood'), FLOOD, { mode: 0o755 });
 

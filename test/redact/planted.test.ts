@@ -20,7 +20,9 @@ import { validateAgainst } from '../../common/schema.js';
 import { SECRETS_FIXTURE, decompressed, expectedCounts, planted } from './helpers.js';
 
 const root = join(SECRETS_FIXTURE, 'root');
-const env = { ...process.env, PATH: `${join(SECRETS_FIXTURE, 'bin')}${delimiter}${process.env.PATH ?? ''}`, LABSNAP_FIXTURE: SECRETS_FIXTURE };
+// The offline stand-ins keep the plan's gateway ping and API-server probe (192.168.10.11) off the network.
+const offlineBin = join(import.meta.dirname, '..', 'helpers', 'offline-bin');
+const env = { ...process.env, PATH: `${join(SECRETS_FIXTURE, 'bin')}${delimiter}${offlineBin}${delimiter}${process.env.PATH ?? ''}`, LABSNAP_FIXTURE: SECRETS_FIXTURE };
 
 /** The SSH transport's contract, served by this machine with `/` of copied files mapped to the fixture. */
 const fakeSsh: ConnectSsh = async () => {
