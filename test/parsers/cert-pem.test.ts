@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parseJoinCommand, parsePemCertificates } from '../../analyzer/parsers/cert-pem.js';
 import { ParseError } from '../../analyzer/parsers/common.js';
-import { checkNoBlowup, checkRobust, ctx } from './data-kube/fuzz.js';
+import { checkNoBlowup, checkRobust, ctx } from './fuzz.js';
 
 const read = (name: string) => readFileSync(new URL(`./data-kube/${name}`, import.meta.url), 'utf8');
 const CA = read('ca.crt');

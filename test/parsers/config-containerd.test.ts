@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseContainerdConfig } from '../../analyzer/parsers/config-containerd.js';
 import { ParseError } from '../../analyzer/parsers/common.js';
-import { checkNoBlowup, checkRobust, ctx } from './data-kube/fuzz.js';
+import { checkNoBlowup, checkRobust, ctx } from './fuzz.js';
 
 // Shape of `containerd config default` 1.7 (version 2), edited as the kubeadm docs suggest, with a mirror.
 const V2 = `disabled_plugins = []

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseKubeadmConfig } from '../../analyzer/parsers/config-kubeadm.js';
 import { ParseError } from '../../analyzer/parsers/common.js';
-import { checkNoBlowup, checkRobust, ctx } from './data-kube/fuzz.js';
+import { checkNoBlowup, checkRobust, ctx } from './fuzz.js';
 
 // data.ClusterConfiguration of the kubeadm-config ConfigMap written by kubeadm 1.29 (v1beta3).
 const CONFIGMAP_DATA = `apiServer:

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseKubeletConfig } from '../../analyzer/parsers/config-kubelet.js';
 import { ParseError } from '../../analyzer/parsers/common.js';
-import { checkNoBlowup, checkRobust, ctx } from './data-kube/fuzz.js';
+import { checkNoBlowup, checkRobust, ctx } from './fuzz.js';
 
 // /var/lib/kubelet/config.yaml as kubeadm 1.31 writes it, with swap allowed.
 const CONFIG = `apiVersion: kubelet.config.k8s.io/v1beta1

@@ -11,6 +11,7 @@ import {
   parseUname,
   parseUptime,
 } from '../../analyzer/parsers/host-identity.js';
+import { checkNoBlowup } from './fuzz.js';
 
 const ctx: ParseContext = { collectedAt: new Date('2024-11-27T12:00:00Z'), path: 'hosts/w1/cmd/clock.txt' };
 
@@ -103,8 +104,6 @@ describe('host identity parsers', () => {
       }),
       { numRuns: 300 },
     );
-    const started = Date.now();
-    for (const parse of parsers) parse(`up ${'1 day, '.repeat(5000)}${' '.repeat(20_000)}load`);
-    expect(Date.now() - started).toBeLessThan(3000);
+    for (const parse of parsers) checkNoBlowup(parse, [`up ${'1 day, '.repeat(5000)}${' '.repeat(20_000)}load`]);
   });
 });

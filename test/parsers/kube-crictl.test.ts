@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { humanDurationSeconds, parseCrictl } from '../../analyzer/parsers/kube-crictl.js';
 import { ParseError } from '../../analyzer/parsers/common.js';
-import { checkNoBlowup, checkRobust, ctx } from './data-kube/fuzz.js';
+import { checkNoBlowup, checkRobust, ctx } from './fuzz.js';
 
 const PS = `CONTAINER           IMAGE               CREATED              STATE               NAME                      ATTEMPT             POD ID              POD
 4f2a9c1b7e3d5       a0eed15eed449       About a minute ago   Exited              kube-apiserver            12                  8f9e7d6c5b4a3       kube-apiserver-cp1

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parseDescribeNodes } from '../../analyzer/parsers/kube-describe-node.js';
 import { ParseError } from '../../analyzer/parsers/common.js';
-import { checkNoBlowup, checkRobust, ctx } from './data-kube/fuzz.js';
+import { checkNoBlowup, checkRobust, ctx } from './fuzz.js';
 
 const TEXT = readFileSync(new URL('./data-kube/describe-nodes.txt', import.meta.url), 'utf8');
 const lineOf = (needle: string) => TEXT.split('\n').findIndex((line) => line.includes(needle)) + 1;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseKubeadmCertsCheck } from '../../analyzer/parsers/kube-kubeadm-certs.js';
 import { ParseError } from '../../analyzer/parsers/common.js';
-import { checkNoBlowup, checkRobust, ctx } from './data-kube/fuzz.js';
+import { checkNoBlowup, checkRobust, ctx } from './fuzz.js';
 
 // kubeadm 1.29+ (super-admin.conf exists), with one certificate already expired.
 const OUTPUT = `[check-expiration] Reading configuration from the cluster...

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseSystemctlStatus } from '../../analyzer/parsers/kube-systemctl.js';
 import { ParseError } from '../../analyzer/parsers/common.js';
-import { checkNoBlowup, checkRobust, ctx } from './data-kube/fuzz.js';
+import { checkNoBlowup, checkRobust, ctx } from './fuzz.js';
 
 // systemd 255 (Ubuntu 24.04) wording for a crash-looping kubelet.
 const RESTARTING = `● kubelet.service - kubelet: The Kubernetes Node Agent

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseContainerdLog, parseContainerdLogLine } from '../../analyzer/parsers/log-containerd.js';
 import { ParseError } from '../../analyzer/parsers/common.js';
-import { checkNoBlowup, checkRobust, ctx } from './data-kube/fuzz.js';
+import { checkNoBlowup, checkRobust, ctx } from './fuzz.js';
 
 const SAMPLE = String.raw`time="2026-11-27T01:00:00.123456789Z" level=info msg="starting containerd" revision=7f7fdf5fed64eb6a7caf99b3e12efcf9d60e311c version=v1.7.22
 time="2026-11-27T10:00:01.000000000+09:00" level=warning msg="failed to load plugin io.containerd.grpc.v1.cri" error="invalid plugin config: no corresponding runtime configured in \"containerd.runtimes\" for \"runc\""

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { parseKlog, parseKlogLine } from '../../analyzer/parsers/log-klog.js';
 import { parseJournalLine } from '../../analyzer/parsers/log-journald.js';
 import { ParseError } from '../../analyzer/parsers/common.js';
-import { checkNoBlowup, checkRobust, ctx } from './data-kube/fuzz.js';
+import { checkNoBlowup, checkRobust, ctx } from './fuzz.js';
 
 // Wording of kubelet 1.28-1.31 (structured) and 1.18-era / docker-era (plain) messages.
 const SAMPLE = String.raw`I1127 10:00:00.123456    4242 server.go:487] "Kubelet version" kubeletVersion="v1.31.3"

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseKubeadmOutput } from '../../analyzer/parsers/log-kubeadm.js';
 import { ParseError } from '../../analyzer/parsers/common.js';
-import { checkNoBlowup, checkRobust, ctx } from './data-kube/fuzz.js';
+import { checkNoBlowup, checkRobust, ctx } from './fuzz.js';
 
 // kubeadm 1.31 init on a node that was not prepared.
 const INIT_PREFLIGHT = String.raw`[init] Using Kubernetes version: v1.31.3

@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { ParseError } from '../../analyzer/parsers/common.js';
 import { parsePcap, summarizeArp } from '../../analyzer/parsers/pcap.js';
 import { parseTcpdumpText } from '../../analyzer/parsers/tcpdump-text.js';
+import { checkNoBlowup } from './fuzz.js';
 
 const data = (name: string): string => readFileSync(fileURLToPath(new URL(`data/${name}`, import.meta.url)), 'utf8');
 
@@ -78,8 +79,6 @@ describe('parseTcpdumpText', () => {
       }),
       { numRuns: 500 },
     );
-    const started = Date.now();
-    parseTcpdumpText(`Request who-has ${'1'.repeat(50_000)} ${' '.repeat(50_000)}tell`);
-    expect(Date.now() - started).toBeLessThan(2000);
+    checkNoBlowup(parseTcpdumpText, [`Request who-has ${'1'.repeat(50_000)} ${' '.repeat(50_000)}tell`]);
   });
 });

@@ -39,7 +39,7 @@ import { parseFirewallConfig, parseFirewallStatus } from '../../analyzer/parsers
 import { parseGuestConfig, parseQmList } from '../../analyzer/parsers/pve-guest.js';
 import { parseInterfaces, parseVlanIdList } from '../../analyzer/parsers/pve-interfaces.js';
 import { parseTcpdumpText } from '../../analyzer/parsers/tcpdump-text.js';
-import { checkRobust, ctx } from '../parsers/data-kube/fuzz.js';
+import { checkRobust, ctx } from '../parsers/fuzz.js';
 
 const FIXTURES = join(import.meta.dirname, '..', '..', 'fixtures', 'bundles');
 const files: string[] = [];
@@ -126,13 +126,11 @@ describe('every parser survives random and mutated input', () => {
     });
     fc.assert(
       fc.property(fc.oneof(fc.uint8Array({ maxLength: 300 }), mutated), (bytes) => {
-        const started = performance.now();
         try {
           parsePcap(bytes);
         } catch (err) {
           if (!(err instanceof ParseError)) throw err;
         }
-        expect(performance.now() - started).toBeLessThan(500);
       }),
       { numRuns: 300 },
     );

@@ -1,6 +1,5 @@
 import fc from 'fast-check';
-import { expect } from 'vitest';
-import { ParseError, type ParseContext } from '../../../analyzer/parsers/common.js';
+import { ParseError, type ParseContext } from '../../analyzer/parsers/common.js';
 
 export const ctx: ParseContext = { collectedAt: new Date('2026-11-27T01:30:00Z'), path: 'nodes/cp1/test.txt' };
 
@@ -33,7 +32,10 @@ function applyEdits(text: string, list: Edit[]): string {
   return out;
 }
 
-/** Random text and realistic samples with random edits: the parser returns or throws ParseError, fast. */
+/**
+ * Random text and realistic samples with random edits: the parser returns or throws ParseError. A hang
+ * fails on the test timeout; speed belongs in benchmarks, not here.
+ */
 export function checkRobust(parse: (text: string) => unknown, samples: readonly string[], numRuns = 300): void {
   const sampled = fc.tuple(fc.constantFrom(...samples), edits).map(([text, list]) => applyEdits(text, list));
   const lineShuffle = fc.tuple(fc.constantFrom(...samples), fc.array(fc.nat(), { maxLength: 20 })).map(([text, picks]) => {
@@ -42,27 +44,28 @@ export function checkRobust(parse: (text: string) => unknown, samples: readonly 
   });
   fc.assert(
     fc.property(fc.oneof(fc.string({ maxLength: 400 }), fc.string({ unit: 'binary', maxLength: 200 }), sampled, lineShuffle), (text) => {
-      const started = performance.now();
       try {
         parse(text);
       } catch (err) {
         if (!(err instanceof ParseError)) throw err;
       }
-      expect(performance.now() - started).toBeLessThan(500);
     }),
     { numRuns },
   );
 }
 
-/** A long hostile line must be handled in linear-ish time. */
+/**
+ * Hostile inputs blown up to about 2 MB each: a linear parser reads them in well under a second, a
+ * quadratic one (backtracking regexes, repeated slicing) would run for hours and fails on the test
+ * timeout. No clock is read.
+ */
 export function checkNoBlowup(parse: (text: string) => unknown, hostile: readonly string[]): void {
   for (const text of hostile) {
-    const started = performance.now();
+    const big = text.length >= 2_000_000 ? text : text.repeat(Math.ceil(2_000_000 / Math.max(1, text.length)));
     try {
-      parse(text);
+      parse(big);
     } catch (err) {
       if (!(err instanceof ParseError)) throw err;
     }
-    expect(performance.now() - started).toBeLessThan(1500);
   }
 }
