@@ -153,6 +153,51 @@ async function shimmedCommands(): Promise<string[]> {
   return [...names];
 }
 
+/** sshd_config of a fake host: key auth only, the shim's PATH and fixture folders in the session env. */
+export function fakeHostSshdConfig(o: {
+  listen: string;
+  hostKeyFiles: string[];
+  pidFile: string;
+  authorizedKeys: string;
+  path: string;
+  host: string;
+  fixtureDir: string;
+  commonDir: string;
+  shimTable: string;
+}): string {
+  return [
+    `ListenAddress ${o.listen}`,
+    ...o.hostKeyFiles.map((f) => `HostKey ${f}`),
+    `PidFile ${o.pidFile}`,
+    `AuthorizedKeysFile ${o.authorizedKeys}`,
+    'StrictModes no',
+    'UsePAM no',
+    'PermitRootLogin prohibit-password',
+    'PubkeyAuthentication yes',
+    'PasswordAuthentication no',
+    'KbdInteractiveAuthentication no',
+    'AllowTcpForwarding yes',
+    'X11Forwarding no',
+    'PrintMotd no',
+    'LogLevel VERBOSE',
+    // The transport opens up to 8 channels; leave room for tests that push past that on purpose.
+    'MaxSessions 32',
+    'MaxStartups 100:30:200',
+    // SetEnv, not ForceCommand: sshd refuses channel signals (how the transport kills a timed-out
+    // command) in forced-command sessions. SetEnv values are applied after sshd's default PATH.
+    `SetEnv ${[
+      `PATH=${o.path}`,
+      `LABSNAP_FAKE_HOST=${o.host}`,
+      `LABSNAP_FIXTURE_DIR=${o.fixtureDir}`,
+      `LABSNAP_COMMON_DIR=${o.commonDir}`,
+      `LABSNAP_SHIM_TABLE=${o.shimTable}`,
+    ]
+      .map((v) => `"${v}"`)
+      .join(' ')}`,
+    '',
+  ].join('\n');
+}
+
 export const DISPATCHER = `#!/bin/sh
 # Answers a cluster- or Proxmox-only command from recorded output; fixtures/hosts/README.md explains the table.
 cmd=$(basename "$0")
@@ -284,37 +329,17 @@ export async function startSshLab(hosts: FakeHostOptions[] = []): Promise<SshLab
     const configPath = path.join(dir, 'sshd_config');
     await fs.writeFile(
       configPath,
-      [
-        `ListenAddress ${address}:${port}`,
-        ...hostKeyFiles.map((f) => `HostKey ${f}`),
-        `PidFile ${path.join(dir, 'sshd.pid')}`,
-        `AuthorizedKeysFile ${authorizedKeys}`,
-        'StrictModes no',
-        'UsePAM no',
-        'PermitRootLogin prohibit-password',
-        'PubkeyAuthentication yes',
-        'PasswordAuthentication no',
-        'KbdInteractiveAuthentication no',
-        'AllowTcpForwarding yes',
-        'X11Forwarding no',
-        'PrintMotd no',
-        'LogLevel VERBOSE',
-        // The transport opens up to 8 channels; leave room for tests that push past that on purpose.
-        'MaxSessions 32',
-        'MaxStartups 100:30:200',
-        // SetEnv, not ForceCommand: sshd refuses channel signals (how the transport kills a timed-out
-        // command) in forced-command sessions. SetEnv values are applied after sshd's default PATH.
-        `SetEnv ${[
-          `PATH=${shimDir}:${SYSTEM_PATH}`,
-          `LABSNAP_FAKE_HOST=${opt.name}`,
-          `LABSNAP_FIXTURE_DIR=${fixtureDir}`,
-          `LABSNAP_COMMON_DIR=${commonDir}`,
-          `LABSNAP_SHIM_TABLE=${SHIM_TABLE}`,
-        ]
-          .map((v) => `"${v}"`)
-          .join(' ')}`,
-        '',
-      ].join('\n'),
+      fakeHostSshdConfig({
+        listen: `${address}:${port}`,
+        hostKeyFiles,
+        pidFile: path.join(dir, 'sshd.pid'),
+        authorizedKeys,
+        path: `${shimDir}:${SYSTEM_PATH}`,
+        host: opt.name,
+        fixtureDir,
+        commonDir,
+        shimTable: SHIM_TABLE,
+      }),
     );
     const proc = spawn(sshd, ['-D', '-E', logPath, '-f', configPath], { stdio: 'ignore' });
     liveProcesses.add(proc);

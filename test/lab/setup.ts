@@ -21,7 +21,7 @@ import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs, promisify } from 'node:util';
 import type { HostRole } from '../../bundle/manifest.js';
-import { DISPATCHER, FIXTURE_HOSTS_DIR, generateKey } from '../helpers/sshd.js';
+import { DISPATCHER, FIXTURE_HOSTS_DIR, fakeHostSshdConfig, generateKey } from '../helpers/sshd.js';
 import { labDir, processAlive, readState, teardownLab, type LabState } from './teardown.js';
 
 const run = promisify(execFile);
@@ -326,33 +326,17 @@ export async function setupLab(options: LabOptions = TEST_LAB, owner: number | n
       const config = path.join(hostDir, 'sshd_config');
       await fs.writeFile(
         config,
-        [
-          `ListenAddress ${h.address}:22`,
-          ...keyFiles.map((f) => `HostKey ${f}`),
-          `PidFile ${pidFile}`,
-          `AuthorizedKeysFile ${authorizedKeys}`,
-          'StrictModes no',
-          'UsePAM no',
-          'PermitRootLogin prohibit-password',
-          'PubkeyAuthentication yes',
-          'PasswordAuthentication no',
-          'KbdInteractiveAuthentication no',
-          'X11Forwarding no',
-          'PrintMotd no',
-          'LogLevel VERBOSE',
-          'MaxSessions 32',
-          'MaxStartups 100:30:200',
-          `SetEnv ${[
-            `PATH=${h.shimDir}:${SYSTEM_PATH}`,
-            `LABSNAP_FAKE_HOST=${spec.name}`,
-            `LABSNAP_FIXTURE_DIR=${h.fixtureDir}`,
-            `LABSNAP_COMMON_DIR=${path.join(hostDir, 'common')}`,
-            `LABSNAP_SHIM_TABLE=${table}`,
-          ]
-            .map((v) => `"${v}"`)
-            .join(' ')}`,
-          '',
-        ].join('\n'),
+        fakeHostSshdConfig({
+          listen: `${h.address}:22`,
+          hostKeyFiles: keyFiles,
+          pidFile,
+          authorizedKeys,
+          path: `${h.shimDir}:${SYSTEM_PATH}`,
+          host: spec.name,
+          fixtureDir: h.fixtureDir,
+          commonDir: path.join(hostDir, 'common'),
+          shimTable: table,
+        }),
       );
       // Without -D sshd daemonizes once it listens; its pid file is how teardown finds it.
       await run('ip', ['netns', 'exec', h.namespace, 'unshare', '--mount', '--uts', '--propagation', 'private', 'sh', '-c', SSHD_LAUNCH, 'sh', spec.name, overlay, sshd, config, h.logPath]).catch(
