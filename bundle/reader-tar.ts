@@ -19,6 +19,10 @@ import { parseManifest } from './reader-manifest.js';
 
 const BLOCK = 512;
 const CHUNK = 64 * 1024;
+// Inflating runs on libuv's pool; a read-ahead of several chunks lets it inflate the next ones while the
+// visitor is busy with this one, instead of the two taking turns (the default 16 KiB buffer holds less
+// than one chunk, so gunzip stalled whenever the visitor was working).
+const READ_AHEAD = 1024 * 1024;
 // Pax and GNU long-name records hold a few paths; anything bigger is not metadata.
 const MAX_META_BYTES = 1024 * 1024;
 // GNU tar pads archives to 10 KiB records; a megabyte after the end marker is something else.
@@ -178,7 +182,9 @@ function openArchiveStream(path: string, compressed: boolean, hash: Hash): Reada
   // Errors surface through the returned stream's iterator; the callback only keeps pipeline from throwing.
   const ignore = (): void => undefined;
   const raw = createReadStream(path, { highWaterMark: CHUNK });
-  return compressed ? pipeline(raw, tap, createGunzip({ chunkSize: CHUNK }), ignore) : pipeline(raw, tap, ignore);
+  // zlib hands its options to the stream (ZlibOptions does not declare the stream's highWaterMark).
+  const gunzipOptions = { chunkSize: CHUNK, highWaterMark: READ_AHEAD };
+  return compressed ? pipeline(raw, tap, createGunzip(gunzipOptions), ignore) : pipeline(raw, tap, ignore);
 }
 
 /**
