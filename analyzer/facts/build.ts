@@ -3,7 +3,7 @@
 import { classifyPath, type ArtifactRef } from '../../bundle/layout.js';
 import type { BundleEntry, OpenedBundle, ReadSummary } from '../../bundle/reader.js';
 import { ParseError, type ParseContext } from '../parsers/common.js';
-import { parseKubeList } from '../parsers/k8s-list.js';
+import { parseKubeList, StringPool } from '../parsers/k8s-list.js';
 import { ArtifactIndex } from './artifacts.js';
 import type { LogScanner } from './log-scan.js';
 import { routeFor } from './routes.js';
@@ -25,11 +25,12 @@ export async function buildFacts(bundle: OpenedBundle, scanner: LogScanner): Pro
   const store = new FactStore();
   const artifacts = new ArtifactIndex(bundle.manifest);
   const collectedAt = new Date(bundle.manifest.collectedAt);
+  const strings = new StringPool();
 
   const handle = async (entry: BundleEntry, ref: ArtifactRef) => {
     const ctx: ParseContext = { collectedAt, path: entry.path };
     if (KUBE_AREAS.has(ref.area)) {
-      const items = parseKubeList(await entry.text(), ctx, ref.area === 'cluster-list' || ref.area === 'namespaced-list' ? ref.kind : undefined);
+      const items = parseKubeList(await entry.text(), ctx, ref.area === 'cluster-list' || ref.area === 'namespaced-list' ? ref.kind : undefined, strings);
       if (ref.area === 'custom') store.addKube(ref.resource, items, true);
       else if (ref.area === 'cluster-list' || ref.area === 'namespaced-list') store.addKube(ref.kind, items, false);
       return;

@@ -24,16 +24,49 @@ function trim(obj: KubeObject): KubeObject {
  */
 const EVENT_FIELDS = ['reason', 'message', 'type', 'count', 'firstTimestamp', 'lastTimestamp', 'eventTime', 'source', 'series', 'reportingComponent'] as const;
 
-function trimEvent(e: KubeEvent): KubeEvent {
+/**
+ * Shares equal strings between the objects of one analysis and copies each one out of the List's text.
+ * V8's JSON.parse hands out longer string values as slices of the source, so an event that kept them
+ * would keep its whole events.json text alive (a third of the memory events took); and events repeat the
+ * same reasons, kinds, names, timestamps and messages over and over.
+ */
+export class StringPool {
+  readonly #pool = new Map<string, string>();
+
+  intern<T>(value: T): T {
+    if (typeof value !== 'string') return value;
+    let kept = this.#pool.get(value);
+    if (kept === undefined) {
+      // Short strings are copied by V8 anyway; a longer one is re-encoded to cut it loose from its source.
+      kept = value.length < 13 ? value : Buffer.from(value, 'utf8').toString('utf8');
+      this.#pool.set(kept, kept);
+    }
+    return kept as T;
+  }
+
+  /** A copy of a JSON value with every string interned; object keys keep their order. */
+  copy(value: unknown): unknown {
+    if (typeof value === 'string') return this.intern(value);
+    if (typeof value !== 'object' || value === null) return value;
+    if (Array.isArray(value)) return value.map((v) => this.copy(v));
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) out[k] = this.copy(v);
+    return out;
+  }
+}
+
+function trimEvent(e: KubeEvent, pool: StringPool): KubeEvent {
   const m = e.metadata;
   const o = e.involvedObject;
-  const out: KubeEvent = { metadata: m ? { namespace: m.namespace, creationTimestamp: m.creationTimestamp } : {} };
-  if (o) out.involvedObject = { kind: o.kind, name: o.name, namespace: o.namespace, fieldPath: o.fieldPath };
-  for (const f of EVENT_FIELDS) if (e[f] !== undefined) (out as Record<string, unknown>)[f] = e[f];
+  const s = <T>(v: T): T => pool.intern(v);
+  const out: KubeEvent = { metadata: m ? { namespace: s(m.namespace), creationTimestamp: s(m.creationTimestamp) } : {} };
+  if (o) out.involvedObject = { kind: s(o.kind), name: s(o.name), namespace: s(o.namespace), fieldPath: s(o.fieldPath) };
+  for (const f of EVENT_FIELDS) if (e[f] !== undefined) (out as Record<string, unknown>)[f] = pool.copy(e[f]);
   return out;
 }
 
-export function parseKubeList(text: string, ctx: ParseContext, kind?: string): KubeItem[] {
+/** `pool` shares strings across the Lists of one analysis; without one, each call uses its own. */
+export function parseKubeList(text: string, ctx: ParseContext, kind?: string, pool: StringPool = new StringPool()): KubeItem[] {
   let doc: unknown;
   try {
     doc = JSON.parse(text);
@@ -47,7 +80,7 @@ export function parseKubeList(text: string, ctx: ParseContext, kind?: string): K
   const out: KubeItem[] = [];
   list.forEach((raw, index) => {
     if (typeof raw !== 'object' || raw === null) return;
-    const obj = kind === 'events' ? trimEvent(raw as KubeEvent) : trim(raw as KubeObject);
+    const obj = kind === 'events' ? trimEvent(raw as KubeEvent, pool) : trim(raw as KubeObject);
     out.push({ obj, path: ctx.path, index, namespace: obj.metadata?.namespace, name: obj.metadata?.name ?? '' });
   });
   return out;
