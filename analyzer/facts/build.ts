@@ -7,6 +7,7 @@ import { parseKubeList, StringPool } from '../parsers/k8s-list.js';
 import { ArtifactIndex } from './artifacts.js';
 import type { LogScanner } from './log-scan.js';
 import { routeFor } from './routes.js';
+import { PARALLEL_MIN_BYTES, ParallelScan } from './scan-parallel.js';
 import { EXCERPT_TEXT_LIMIT, FactStore } from './store.js';
 
 export interface BuiltFacts {
@@ -26,6 +27,7 @@ export async function buildFacts(bundle: OpenedBundle, scanner: LogScanner): Pro
   const artifacts = new ArtifactIndex(bundle.manifest);
   const collectedAt = new Date(bundle.manifest.collectedAt);
   const strings = new StringPool();
+  const parallel = ParallelScan.create(scanner);
 
   const handle = async (entry: BundleEntry, ref: ArtifactRef) => {
     const ctx: ParseContext = { collectedAt, path: entry.path };
@@ -38,7 +40,9 @@ export async function buildFacts(bundle: OpenedBundle, scanner: LogScanner): Pro
     const route = routeFor(ref);
     const scan = scanner.wants(ref);
     if (!route) {
-      if (scan) await scanner.scan(entry.path, ref, entry.blocks());
+      if (!scan) return;
+      if (parallel && entry.size >= PARALLEL_MIN_BYTES) await parallel.scan(entry.path, ref, entry.blocks());
+      else await scanner.scan(entry.path, ref, entry.blocks());
       return;
     }
     if (route.binary) {
@@ -51,20 +55,26 @@ export async function buildFacts(bundle: OpenedBundle, scanner: LogScanner): Pro
     store.parsed.set(entry.path, route.parse(text, ctx));
   };
 
-  const read = await bundle.forEachEntry(async (entry) => {
-    artifacts.markPresent(entry.path, entry.size);
-    const ref = classifyPath(entry.path);
-    try {
-      await handle(entry, ref);
-    } catch (err) {
-      // One unreadable artifact makes the rules that need it skip; the rest of the bundle still counts.
-      if (err instanceof ParseError || (err instanceof Error && err.name === 'EntryTooLargeError')) {
-        artifacts.markDamaged(entry.path, err.message);
-        return;
+  let read: ReadSummary;
+  try {
+    read = await bundle.forEachEntry(async (entry) => {
+      artifacts.markPresent(entry.path, entry.size);
+      const ref = classifyPath(entry.path);
+      try {
+        await handle(entry, ref);
+      } catch (err) {
+        // One unreadable artifact makes the rules that need it skip; the rest of the bundle still counts.
+        if (err instanceof ParseError || (err instanceof Error && err.name === 'EntryTooLargeError')) {
+          artifacts.markDamaged(entry.path, err.message);
+          return;
+        }
+        throw err;
       }
-      throw err;
-    }
-  });
+    });
+    await parallel?.finish();
+  } finally {
+    parallel?.close();
+  }
   for (const problem of read.problems) artifacts.markDamaged(problem.path, problem.problem);
   store.seal();
   return { store, artifacts, read };

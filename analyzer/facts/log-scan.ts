@@ -18,9 +18,26 @@ interface CompiledPattern {
   spec: LogPatternSpec;
   regex: RegExp;
   pods?: RegExp;
-  samples: Map<string, { first: LogHit[]; newest: LogHit[] }>;
+  samples: Map<string, Samples>;
   counts: Map<string, number>;
   scanned: Set<string>;
+}
+
+interface Samples {
+  first: LogHit[];
+  newest: LogHit[];
+}
+
+/** One artifact being scanned: whole text pushed in order, then end(). */
+export interface FileScan {
+  push(chunk: string): void;
+  end(): void;
+}
+
+/** A scanner's findings in a form that crosses threads (structured clone). */
+export interface ScanState {
+  ordinals: [string, number][];
+  patterns: { key: string; samples: [string, Samples][]; counts: [string, number][]; scanned: string[] }[];
 }
 
 const JOURNAL_SOURCES: Record<string, LogSource> = {
@@ -47,6 +64,9 @@ function ungroup(source: string): string {
 export class LogScanner {
   private readonly patterns = new Map<string, CompiledPattern>();
   private readonly bySource = new Map<LogSource, CompiledPattern[]>();
+  /** Place of each scanned artifact in the pass. */
+  private readonly ordinals = new Map<string, number>();
+  private nextOrdinal = 0;
 
   constructor(specs: Map<string, LogPatternSpec>) {
     for (const [key, spec] of [...specs.entries()].sort(([a], [b]) => compareText(a, b))) {
@@ -82,10 +102,23 @@ export class LogScanner {
 
   /** Scans one artifact streamed as text chunks. */
   async scan(path: string, ref: ArtifactRef, chunks: AsyncIterable<string>): Promise<void> {
+    const file = this.begin(path, ref);
+    if (!file) return;
+    for await (const chunk of chunks) file.push(chunk);
+    file.end();
+  }
+
+  /**
+   * Starts scanning one artifact whose text is then pushed chunk by chunk (null when no pattern reads
+   * it). `ordinal` is the artifact's place in the pass, given when the scan runs in a worker thread, so
+   * that merged results are in the order one thread would have produced them.
+   */
+  begin(path: string, ref: ArtifactRef, ordinal?: number): FileScan | null {
     const source = logSourceOf(ref);
-    if (source === undefined) return;
+    if (source === undefined) return null;
     const patterns = this.applicable(source, ref);
-    if (patterns.length === 0) return;
+    if (patterns.length === 0) return null;
+    this.place(path, ordinal);
     // Alternations find candidate lines in one regex pass per case mode over each chunk (a
     // case-insensitive alternation of every pattern costs about half again as much as the two apart);
     // each candidate line is then confirmed against the individual patterns.
@@ -97,18 +130,59 @@ export class LogScanner {
     const origin = originOf(ref);
     let carry = '';
     let lineBase = 1;
-    for await (const chunk of chunks) {
-      const text = carry + chunk;
-      const lastNewline = text.lastIndexOf('\n');
-      if (lastNewline < 0) {
-        carry = text;
-        continue;
-      }
-      const complete = text.slice(0, lastNewline + 1);
-      carry = text.slice(lastNewline + 1);
-      lineBase = this.scanBlock(path, complete, lineBase, combined, patterns, origin);
+    return {
+      push: (chunk) => {
+        const text = carry + chunk;
+        const lastNewline = text.lastIndexOf('\n');
+        if (lastNewline < 0) {
+          carry = text;
+          return;
+        }
+        const complete = text.slice(0, lastNewline + 1);
+        carry = text.slice(lastNewline + 1);
+        lineBase = this.scanBlock(path, complete, lineBase, combined, patterns, origin);
+      },
+      end: () => {
+        if (carry.length > 0) this.scanBlock(path, `${carry}\n`, lineBase, combined, patterns, origin);
+        carry = '';
+      },
+    };
+  }
+
+  /** Everything scanned so far, for the thread that merges it (see absorb). */
+  exportState(): ScanState {
+    return {
+      ordinals: [...this.ordinals],
+      patterns: [...this.patterns.values()].map((p) => ({ key: p.key, samples: [...p.samples], counts: [...p.counts], scanned: [...p.scanned] })),
+    };
+  }
+
+  /** Merges what a scanner in another thread found (on other artifacts) as if this one had scanned them in pass order. */
+  absorb(state: ScanState): void {
+    for (const [path, ordinal] of state.ordinals) this.ordinals.set(path, ordinal);
+    const order = <V>(entries: Iterable<[string, V]>): [string, V][] => [...entries].sort(([a], [b]) => (this.ordinals.get(a) ?? Infinity) - (this.ordinals.get(b) ?? Infinity));
+    for (const theirs of state.patterns) {
+      const p = this.patterns.get(theirs.key);
+      if (!p) throw new Error(`log scan: a worker reported pattern ${theirs.key}, which this scanner does not have`);
+      p.samples = new Map(order([...p.samples, ...theirs.samples]));
+      p.counts = new Map(order([...p.counts, ...theirs.counts]));
+      p.scanned = new Set(order([...p.scanned, ...theirs.scanned].map((path): [string, null] => [path, null])).map(([path]) => path));
     }
-    if (carry.length > 0) this.scanBlock(path, `${carry}\n`, lineBase, combined, patterns, origin);
+  }
+
+  /** The patterns this scanner was built from, to build the same scanner in another thread. */
+  get specs(): Map<string, LogPatternSpec> {
+    return new Map([...this.patterns].map(([key, p]) => [key, p.spec]));
+  }
+
+  private place(path: string, ordinal: number | undefined): void {
+    if (!this.ordinals.has(path)) this.ordinals.set(path, ordinal ?? this.nextOrdinal);
+    this.nextOrdinal = Math.max(this.nextOrdinal, this.ordinals.get(path)!) + 1;
+  }
+
+  /** Reserves the next place in the pass for an artifact scanned elsewhere. */
+  reserve(): number {
+    return this.nextOrdinal++;
   }
 
   /** Scans whole lines; returns the line number after the block. */
