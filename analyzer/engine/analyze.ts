@@ -10,7 +10,8 @@ import { buildReport } from '../report/build.js';
 import type { Finding, Lang, PassedRule, Report, SkippedRule } from '../report/types.js';
 import { evaluateRule, patternKey } from './evaluate.js';
 import type { RulePack } from './load-rules.js';
-import type { CheckContext, LoadedRule, LogPatternSpec } from './types.js';
+import { applyRelations } from './explain.js';
+import type { CheckContext, JudgedFinding, LoadedRule, LogPatternSpec } from './types.js';
 import { compareText } from '../../common/compare.js';
 
 export interface AnalyzeOptions {
@@ -104,7 +105,7 @@ export async function analyzeBundle(bundle: OpenedBundle, pack: RulePack, option
   const model = new Model(bundle.manifest, store, artifacts);
   feedRecords(scanner, model);
   const excerpt = excerptFrom(model);
-  const findings: Finding[] = [];
+  const judged: JudgedFinding[] = [];
   const skipped: SkippedRule[] = [];
   const passed: PassedRule[] = [];
   const warnings: string[] = [];
@@ -129,11 +130,11 @@ export async function analyzeBundle(bundle: OpenedBundle, pack: RulePack, option
       skipped.push(outcome.skipped);
       continue;
     }
-    const kept = options.namespace ? outcome.findings.filter((f) => inNamespace(f, options.namespace!)) : outcome.findings;
+    const kept = options.namespace ? outcome.findings.filter((j) => inNamespace(j.finding, options.namespace!)) : outcome.findings;
     if (kept.length === 0) passed.push({ ruleId: rule.meta.id, title: rule.meta.title[options.lang], area: rule.meta.area });
-    findings.push(...kept);
+    judged.push(...kept);
   }
-  fillRelated(findings, model, options.lang);
+  const { findings, withdrawn } = applyRelations(judged, pack.relations, model, options.lang, (kept) => fillRelated(kept, model, options.lang));
   const report = buildReport({
     lang: options.lang,
     bundleName: bundleFile ? basename(bundleFile) : bundle.rootName,
@@ -141,6 +142,7 @@ export async function analyzeBundle(bundle: OpenedBundle, pack: RulePack, option
     model,
     rulePack: { version: pack.version, hash: pack.hash, rules: rules.length },
     findings,
+    withdrawn,
     skipped,
     passed,
     timeline: buildTimeline(model, scanner.hits(TIMELINE_KEY)),

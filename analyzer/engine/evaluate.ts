@@ -3,7 +3,7 @@
 import type { Evidence, Finding, Lang, ObjectRef, ScopeLevel, Severity, SkippedRule } from '../report/types.js';
 import type { Model } from '../model/model.js';
 import { collection, type FactRecord } from './collections/index.js';
-import type { CheckContext, Condition, FindingDraft, LoadedRule, LogHit, LogSource, Matcher } from './types.js';
+import type { CheckContext, Condition, FindingDraft, JudgedFinding, LoadedRule, LogHit, LogSource, Matcher } from './types.js';
 import { compareText } from '../../common/compare.js';
 
 export const LOG_SOURCE_INPUTS: Record<LogSource, string[]> = {
@@ -22,7 +22,7 @@ export function patternKey(ruleId: string, name: string): string {
   return `${ruleId}#${name}`;
 }
 
-export type RuleOutcome = { kind: 'findings'; findings: Finding[] } | { kind: 'skipped'; skipped: SkippedRule };
+export type RuleOutcome = { kind: 'findings'; findings: JudgedFinding[] } | { kind: 'skipped'; skipped: SkippedRule };
 
 const MAX_EVIDENCE = 8;
 
@@ -177,7 +177,7 @@ export function evaluateRule(rule: LoadedRule, model: Model, ctx: CheckContext):
     }
     drafts = gathered.drafts;
   }
-  const findings = drafts.map((d) => toFinding(rule, d, ctx.lang));
-  findings.sort((a, b) => compareText(a.summary, b.summary));
+  const findings = drafts.map((d): JudgedFinding => ({ finding: toFinding(rule, d, ctx.lang), values: { subject: d.subject.name, ...d.values } }));
+  findings.sort((a, b) => compareText(a.finding.summary, b.finding.summary));
   return { kind: 'findings', findings };
 }

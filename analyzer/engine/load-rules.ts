@@ -12,7 +12,7 @@ import { formatProblem, validateAgainst, type SchemaProblem } from '../../common
 import { loadYamlLocated, YamlSyntaxError, type LocatedYaml } from '../../common/yaml.js';
 import ruleSchema from '../../schemas/rule.schema.json' with { type: 'json' };
 import { collection, collectionNames } from './collections/index.js';
-import type { CheckFunction, LoadedRule, RuleMeta } from './types.js';
+import type { CheckFunction, LoadedRule, Relation, RuleMeta } from './types.js';
 import { compareText } from '../../common/compare.js';
 
 export const BUILTIN_PACK = 'builtin';
@@ -66,6 +66,17 @@ function semanticProblems(meta: RuleMeta, file: string, folder: string, located:
     if (/^when\d+$/.test(name)) at(`/patterns/${name}`, 'names of the form whenN are reserved for inline matchers');
     checkRegex(spec.regex, file, `/patterns/${name}/regex`, located, problems);
     if (spec.pods !== undefined) checkRegex(spec.pods, file, `/patterns/${name}/pods`, located, problems);
+  }
+  for (const side of ['explains', 'explainedBy'] as const) {
+    meta[side]?.forEach((r, i) => {
+      if (r.rule === meta.id) at(`/${side}/${i}/rule`, 'a rule cannot explain itself');
+      if (r.kinds !== undefined && r.on !== 'object') at(`/${side}/${i}/kinds`, 'kinds only applies with on: object');
+      for (const [role, where] of Object.entries(r.when ?? {})) {
+        for (const [field, cond] of Object.entries(where ?? {})) {
+          if (cond.matches !== undefined) checkRegex(cond.matches, file, `/${side}/${i}/when/${role}/${field}/matches`, located, problems);
+        }
+      }
+    });
   }
   meta.when?.any.forEach((m, i) => {
     if ('fact' in m) {
@@ -138,6 +149,8 @@ async function loadRuleFolder(ruleYaml: string, pack: string, packRoot: string, 
 
 export interface RulePack {
   rules: LoadedRule[];
+  /** Every explains/explainedBy declaration of the pack, as cause → consequence. */
+  relations: Relation[];
   version: string;
   /** sha256 over every rule's files, so a report says exactly which rules produced it. */
   hash: string;
@@ -167,9 +180,66 @@ export async function loadRules(userDirs: string[] = [], options: { builtin?: bo
     if (other) problems.push({ file: join(r.pack, r.dir, 'rule.yaml'), pointer: '/id', message: `duplicate rule id ${r.meta.id} (also in ${join(other.pack, other.dir)})` });
     byId.set(r.meta.id, r);
   }
+  const relations = packRelations(rules, options.builtin !== false, problems);
   if (problems.length > 0) throw new RuleLoadError(problems);
   rules.sort((a, b) => compareText(a.meta.id, b.meta.id));
   const hash = createHash('sha256');
   for (const r of rules) hash.update(`${r.meta.id}\u0000${r.digestInput}\u0000`);
-  return { rules, version: packageInfo().version, hash: hash.digest('hex') };
+  return { rules, relations, version: packageInfo().version, hash: hash.digest('hex') };
+}
+
+/**
+ * Both directions of the relation in one list. An unknown rule id is an error once the built-in pack is
+ * loaded (a --rules pack validated alone may name built-in rules), and so is a cycle: a finding must have
+ * a root cause to be listed under.
+ */
+function packRelations(rules: LoadedRule[], complete: boolean, problems: SchemaProblem[]): Relation[] {
+  const ids = new Set(rules.map((r) => r.meta.id));
+  const relations: Relation[] = [];
+  const fileOf = (r: LoadedRule) => (r.pack === BUILTIN_PACK ? join('analyzer', 'rules', r.dir, 'rule.yaml') : join(r.pack, r.dir, 'rule.yaml'));
+  for (const r of rules) {
+    const file = fileOf(r);
+    for (const side of ['explains', 'explainedBy'] as const) {
+      r.meta[side]?.forEach((spec, i) => {
+        if (complete && !ids.has(spec.rule)) {
+          problems.push({ file, pointer: `/${side}/${i}/rule`, message: `unknown rule id ${spec.rule} (see \`labsnap rules list\`)` });
+          return;
+        }
+        const [cause, consequence] = side === 'explains' ? [r.meta.id, spec.rule] : [spec.rule, r.meta.id];
+        relations.push({ cause, consequence, on: spec.on, ...(spec.kinds ? { kinds: spec.kinds } : {}), ...(spec.when ? { when: spec.when } : {}), ...(spec.withdraw ? { withdraw: spec.withdraw } : {}), declaredBy: r.meta.id });
+      });
+    }
+  }
+  const cycle = findCycle(relations);
+  if (cycle) {
+    const first = relations.find((x) => x.cause === cycle[0] && x.consequence === cycle[1])!;
+    const declaring = rules.find((x) => x.meta.id === first.declaredBy)!;
+    problems.push({ file: fileOf(declaring), pointer: first.declaredBy === first.cause ? '/explains' : '/explainedBy', message: `the explains relation has a cycle (${cycle.join(' explains ')}): every chain of causes must end in a root cause` });
+  }
+  return relations.sort((a, b) => compareText(a.cause, b.cause) || compareText(a.consequence, b.consequence));
+}
+
+function findCycle(relations: Relation[]): string[] | undefined {
+  const next = new Map<string, string[]>();
+  for (const r of relations) next.set(r.cause, [...(next.get(r.cause) ?? []), r.consequence]);
+  const state = new Map<string, 'open' | 'done'>();
+  const path: string[] = [];
+  const visit = (id: string): string[] | undefined => {
+    if (state.get(id) === 'done') return undefined;
+    if (state.get(id) === 'open') return [...path.slice(path.indexOf(id)), id];
+    state.set(id, 'open');
+    path.push(id);
+    for (const n of [...(next.get(id) ?? [])].sort(compareText)) {
+      const found = visit(n);
+      if (found) return found;
+    }
+    path.pop();
+    state.set(id, 'done');
+    return undefined;
+  };
+  for (const id of [...next.keys()].sort(compareText)) {
+    const found = visit(id);
+    if (found) return found;
+  }
+  return undefined;
 }

@@ -2,9 +2,9 @@
 // rules; `labsnap rules docs --check` (run by the test suite) fails when they are stale.
 import type { Lang } from '../report/types.js';
 import type { RulePack } from './load-rules.js';
-import type { LoadedRule } from './types.js';
+import type { Condition, LoadedRule, Relation } from './types.js';
 
-const HEAD: Record<Lang, { title: string; intro: string; area: string; id: string; severity: string; titleCol: string; symptom: string; cause: string; fix: string; confirm: string; logic: string; declarative: string; check: string; refs: string }> = {
+const HEAD: Record<Lang, { title: string; intro: string; area: string; id: string; severity: string; titleCol: string; symptom: string; cause: string; fix: string; confirm: string; logic: string; declarative: string; check: string; refs: string; explains: string; explainedBy: string }> = {
   en: {
     title: 'labsnap rules',
     intro: 'Generated from the rule folders under `analyzer/rules/` by `labsnap rules docs --write`; do not edit by hand. Rule ids are a public contract: suppress and regression-test by id.',
@@ -20,6 +20,8 @@ const HEAD: Record<Lang, { title: string; intro: string; area: string; id: strin
     declarative: 'declarative (`when:` in rule.yaml)',
     check: 'check module',
     refs: 'References',
+    explains: 'Explains',
+    explainedBy: 'Explained by',
   },
   ja: {
     title: 'labsnap ルール一覧',
@@ -36,6 +38,8 @@ const HEAD: Record<Lang, { title: string; intro: string; area: string; id: strin
     declarative: '宣言的（rule.yaml の `when:`）',
     check: 'チェックモジュール',
     refs: '参照',
+    explains: 'これが説明する検出',
+    explainedBy: 'これを説明する検出',
   },
 };
 
@@ -43,9 +47,38 @@ function cell(text: string): string {
   return text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 }
 
-function section(rule: LoadedRule, lang: Lang): string[] {
+const JOIN: Record<Lang, (r: Relation) => string> = {
+  en: (r) => (r.on === 'subject' ? 'same subject' : r.on === 'node' ? 'same node' : `a shared ${r.kinds?.join('/') ?? ''} object`.replace('  ', ' ')),
+  ja: (r) => (r.on === 'subject' ? '同じ対象' : r.on === 'node' ? '同じノード' : `共通の ${r.kinds?.join('/') ?? ''} オブジェクト`.replace('  ', ' ')),
+};
+
+function conditionText(field: string, c: Condition): string {
+  const [op, value] = Object.entries(c)[0] ?? ['', ''];
+  const symbol: Record<string, string> = { eq: '=', ne: '≠', gt: '>', gte: '≥', lt: '<', lte: '≤', in: 'in', notIn: 'not in', matches: '~', contains: 'contains', exists: 'exists' };
+  return op === 'exists' ? `${field} ${value ? 'exists' : 'absent'}` : `${field} ${symbol[op] ?? op} ${JSON.stringify(value)}`;
+}
+
+/**
+ * One relation as a line of text, seen from `side`: the other rule, how the two findings are joined, the
+ * conditions and whether the consequence is withdrawn. Shared by the rule docs and `labsnap rules show`.
+ */
+export function describeRelation(r: Relation, side: 'cause' | 'consequence', lang: Lang, link: (id: string) => string = (id) => id): string {
+  const ja = lang === 'ja';
+  const other = side === 'cause' ? r.consequence : r.cause;
+  const conds = [
+    ...Object.entries(r.when?.cause ?? {}).map(([f, c]) => `${ja ? '原因の ' : 'cause '}${conditionText(f, c)}`),
+    ...Object.entries(r.when?.consequence ?? {}).map(([f, c]) => `${ja ? '結果の ' : 'consequence '}${conditionText(f, c)}`),
+  ];
+  const parts = [JOIN[lang](r), ...(conds.length ? [`${ja ? '条件' : 'when'} ${conds.join(ja ? '、' : ', ')}`] : []), ...(r.withdraw ? [ja ? '取り下げ' : 'withdraws it'] : [])];
+  return `${link(other)} (${parts.join(ja ? '、' : '; ')})${r.withdraw ? `: ${r.withdraw[lang]}` : ''}`;
+}
+
+function section(rule: LoadedRule, lang: Lang, relations: Relation[]): string[] {
   const h = HEAD[lang];
   const m = rule.meta;
+  const link = (id: string) => `[\`${id}\`](#${id})`;
+  const explains = relations.filter((r) => r.cause === m.id).map((r) => describeRelation(r, 'cause', lang, link));
+  const explainedBy = relations.filter((r) => r.consequence === m.id).map((r) => describeRelation(r, 'consequence', lang, link));
   return [
     `### ${m.id}`,
     '',
@@ -55,6 +88,8 @@ function section(rule: LoadedRule, lang: Lang): string[] {
     `- ${h.cause}: ${m.cause[lang]}`,
     `- ${h.fix}: ${m.fix[lang]}`,
     `- ${h.logic}: ${rule.check ? `${h.check} \`${m.check}\`` : h.declarative}`,
+    ...(explains.length ? [`- ${h.explains}: ${explains.join('; ')}`] : []),
+    ...(explainedBy.length ? [`- ${h.explainedBy}: ${explainedBy.join('; ')}`] : []),
     '',
     `${h.confirm}:`,
     '',
@@ -75,7 +110,7 @@ export function renderRuleDocs(pack: RulePack, lang: Lang): string {
   lines.push('');
   for (const area of areas) {
     lines.push(`## ${area}`, '');
-    for (const r of rules.filter((x) => x.meta.area === area)) lines.push(...section(r, lang));
+    for (const r of rules.filter((x) => x.meta.area === area)) lines.push(...section(r, lang, pack.relations));
   }
   return `${lines.join('\n').trimEnd()}\n`;
 }

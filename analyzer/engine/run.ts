@@ -31,11 +31,11 @@ export async function analyzePath(req: AnalyzeRequest): Promise<AnalyzeResult & 
   return { ...result, pack };
 }
 
-/** Whether a report has a finding at or above the threshold (exit code 1 policy). */
+/** Whether a report has a root cause at or above the threshold (exit code 1 policy); consequences follow their cause. */
 export function failsAt(report: Report, failOn: FailOn): boolean {
   if (failOn === 'never') return false;
   const limit = SEVERITIES.indexOf(failOn);
-  return report.findings.some((f) => SEVERITIES.indexOf(f.severity) <= limit);
+  return report.findings.some((f) => f.causedBy === undefined && SEVERITIES.indexOf(f.severity) <= limit);
 }
 
 export function ruleFolder(rule: LoadedRule): string {

@@ -1,5 +1,5 @@
 // Types shared by the rule loader, the evaluator and rule checks.
-import type { Evidence, Lang, ObjectRef, ScopeLevel, Severity } from '../report/types.js';
+import type { Evidence, Finding, Lang, ObjectRef, ScopeLevel, Severity } from '../report/types.js';
 import type { Model } from '../model/model.js';
 
 export interface Localized {
@@ -59,6 +59,39 @@ export interface RuleMeta {
   inputs?: string[];
   patterns?: Record<string, LogPatternSpec>;
   when?: { any: Matcher[] };
+  /** Findings of other rules that a finding of this rule explains (this rule is the cause). */
+  explains?: RelationSpec[];
+  /** The mirror: rules whose findings explain this rule's (for an author who can only edit the consequence). */
+  explainedBy?: RelationSpec[];
+}
+
+/**
+ * How two findings are the same object: `subject` the same scope (a host and its node are one machine),
+ * `node` a machine both name (scope or Node/Host objects), `object` an object both list (of `kinds`).
+ */
+export type RelationJoin = 'subject' | 'node' | 'object';
+
+/** One entry of `explains` / `explainedBy` in rule.yaml; `rule` is the other side. */
+export interface RelationSpec {
+  rule: string;
+  on: RelationJoin;
+  kinds?: string[];
+  /** Conditions on the two findings' values (the summary template's fields). */
+  when?: { cause?: Record<string, Condition>; consequence?: Record<string, Condition> };
+  /** The cause contradicts the consequence's premise: the consequence is withdrawn, for this reason. */
+  withdraw?: Localized;
+}
+
+/** A relation between two rules of a pack, whichever side declared it. */
+export interface Relation {
+  cause: string;
+  consequence: string;
+  on: RelationJoin;
+  kinds?: string[];
+  when?: RelationSpec['when'];
+  withdraw?: Localized;
+  /** Rule whose rule.yaml declares it, for messages and docs. */
+  declaredBy: string;
 }
 
 /** What a check returns for one affected subject; the evaluator adds the rule's texts. */
@@ -70,6 +103,12 @@ export interface FindingDraft {
   values?: Record<string, string | number>;
   /** Overrides the severity for this finding (e.g. expired vs expiring). */
   severity?: Severity;
+}
+
+/** A finding with the values its summary was filled from: what relations' `when` conditions read. */
+export interface JudgedFinding {
+  finding: Finding;
+  values: Record<string, string | number>;
 }
 
 /** A check reports the inputs it could not use; all missing means the rule is skipped. */

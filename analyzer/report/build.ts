@@ -3,7 +3,7 @@
 import type { Manifest } from '../../bundle/manifest.js';
 import type { ReadSummary } from '../../bundle/reader.js';
 import type { Model } from '../model/model.js';
-import type { Finding, Lang, PassedRule, Report, SkippedRule, TimelineEntry } from './types.js';
+import type { Finding, Lang, PassedRule, Report, SkippedRule, TimelineEntry, WithdrawnFinding } from './types.js';
 import { SEVERITIES } from './types.js';
 import { compareText } from '../../common/compare.js';
 
@@ -14,6 +14,7 @@ export interface ReportInputs {
   model: Model;
   rulePack: { version: string; hash: string; rules: number };
   findings: Finding[];
+  withdrawn?: WithdrawnFinding[];
   skipped: SkippedRule[];
   passed: PassedRule[];
   timeline: TimelineEntry[];
@@ -21,14 +22,23 @@ export interface ReportInputs {
 
 const severityRank = (s: string) => SEVERITIES.indexOf(s as (typeof SEVERITIES)[number]);
 
-export function sortFindings(findings: Finding[]): Finding[] {
+/** A finding no other finding explains. */
+export const isRootCause = (f: Finding): boolean => f.causedBy === undefined;
+
+/** Root causes first, then consequences; by severity, rule and summary within each. */
+export function sortFindings<F extends Finding>(findings: F[]): F[] {
   return [...findings].sort(
-    (a, b) => severityRank(a.severity) - severityRank(b.severity) || compareText(a.ruleId, b.ruleId) || compareText(a.summary, b.summary),
+    (a, b) =>
+      Number(!isRootCause(a)) - Number(!isRootCause(b)) ||
+      severityRank(a.severity) - severityRank(b.severity) ||
+      compareText(a.ruleId, b.ruleId) ||
+      compareText(a.summary, b.summary),
   );
 }
 
 function scopeOf(findings: Finding[], model: Model): Report['scope'] {
-  const serious = findings.filter((f) => f.severity !== 'info');
+  // How far the damage goes is told by its causes; a consequence on the same object adds no reach.
+  const serious = findings.filter((f) => f.severity !== 'info' && isRootCause(f));
   const groups = { nodes: new Map<string, Set<string>>(), namespaces: new Map<string, Set<string>>(), hosts: new Map<string, Set<string>>() };
   const clusterWide = new Set<string>();
   const add = (map: Map<string, Set<string>>, name: string, id: string) => {
@@ -89,7 +99,8 @@ export function buildReport(inputs: ReportInputs): Report {
   const { model } = inputs;
   const manifest = model.manifest;
   const findings = sortFindings(inputs.findings);
-  const count = (s: string) => findings.filter((f) => f.severity === s).length;
+  const withdrawn = sortFindings(inputs.withdrawn ?? []);
+  const count = (s: string) => findings.filter((f) => f.severity === s && isRootCause(f)).length;
   return {
     reportVersion: 1,
     lang: inputs.lang,
@@ -104,10 +115,19 @@ export function buildReport(inputs: ReportInputs): Report {
         unreached: manifest.hosts.filter((h) => !h.reached).map((h) => ({ name: h.name, error: h.error ?? 'not reached' })).sort((a, b) => compareText(a.name, b.name)),
       },
       rulePack: inputs.rulePack,
-      counts: { critical: count('critical'), warning: count('warning'), info: count('info'), skipped: inputs.skipped.length, passed: inputs.passed.length },
+      counts: {
+        critical: count('critical'),
+        warning: count('warning'),
+        info: count('info'),
+        consequences: findings.filter((f) => !isRootCause(f)).length,
+        withdrawn: withdrawn.length,
+        skipped: inputs.skipped.length,
+        passed: inputs.passed.length,
+      },
     },
     scope: scopeOf(findings, model),
     findings,
+    withdrawn,
     recentChanges: inputs.timeline,
     gaps: gapsOf(manifest, model),
     skipped: [...inputs.skipped].sort((a, b) => compareText(a.ruleId, b.ruleId)),

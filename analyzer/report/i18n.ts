@@ -18,6 +18,8 @@ export interface Messages {
     gaps: string;
     skipped: string;
     passed: string;
+    consequences: string;
+    withdrawn: string;
   };
   summary: {
     cluster: string;
@@ -35,7 +37,7 @@ export interface Messages {
     notAvailable: string;
     none: string;
     results: string;
-    counts: (c: { critical: number; warning: number; info: number; skipped: number; passed: number }) => string;
+    counts: (c: { critical: number; warning: number; info: number; consequences: number; withdrawn: number; skipped: number; passed: number }) => string;
     interrupted: string;
     caution: string;
     item: string;
@@ -62,7 +64,13 @@ export interface Messages {
     confirm: string;
     evidence: string;
     none: string;
+    /** Heading of the list of what a root cause explains. */
+    consequences: string;
+    causedBy: string;
+    /** Sentence under the consequences section's heading. */
+    consequencesIntro: string;
   };
+  withdrawn: { intro: string; reason: string; by: string };
   timeline: { at: string; kind: string; host: string; change: string; source: string; none: string };
   gaps: {
     unreachedHosts: string;
@@ -80,6 +88,9 @@ export interface Messages {
     failureMessage: (findings: number, summary: string) => string;
     belowThreshold: string;
     skippedMessage: (reason: string, missing: string[]) => string;
+    /** system-out of a rule whose findings another rule explains or withdrew: never a failure. */
+    consequences: string;
+    withdrawn: string;
   };
 }
 
@@ -103,6 +114,8 @@ const en: Messages = {
     gaps: 'Collection gaps',
     skipped: 'Skipped rules',
     passed: 'Rules passed',
+    consequences: 'Consequences',
+    withdrawn: 'Withdrawn findings',
   },
   summary: {
     cluster: 'Cluster',
@@ -121,7 +134,9 @@ const en: Messages = {
     none: 'none',
     results: 'Results',
     counts: (c) =>
-      `${c.critical} critical, ${c.warning} warning, ${c.info} info\n${c.skipped} skipped, ${c.passed} passed`,
+      `${c.critical} critical, ${c.warning} warning, ${c.info} info${
+        c.consequences + c.withdrawn > 0 ? ` (root causes)\n${c.consequences} ${c.consequences === 1 ? 'consequence' : 'consequences'}, ${c.withdrawn} withdrawn` : ''
+      }\n${c.skipped} skipped, ${c.passed} passed`,
     interrupted:
       'Collection was interrupted: the bundle is incomplete, so a rule that did not fire proves nothing.',
     caution: 'Warning',
@@ -154,6 +169,14 @@ const en: Messages = {
     confirm: 'Confirm with',
     evidence: 'Evidence',
     none: 'No findings.',
+    consequences: 'Explains',
+    causedBy: 'Caused by',
+    consequencesIntro: 'Findings that a finding above explains: fix the cause first, then check these again.',
+  },
+  withdrawn: {
+    intro: 'Rules fired here, but another finding contradicts what they assumed, so they are not findings.',
+    reason: 'Withdrawn because',
+    by: 'Contradicted by',
   },
   timeline: {
     at: 'Time (UTC)',
@@ -180,6 +203,8 @@ const en: Messages = {
       findings === 1 ? summary : `${findings} findings; first: ${summary}`,
     belowThreshold: 'Findings below the failure threshold:',
     skippedMessage: (reason, missing) => (missing.length > 0 ? `${reason} Missing: ${missing.join(', ')}` : reason),
+    consequences: 'Consequences of other findings (they fail with their cause):',
+    withdrawn: 'Withdrawn findings (another finding contradicts their premise):',
   },
 };
 
@@ -214,6 +239,8 @@ const ja: Messages = {
     gaps: '収集できなかったもの',
     skipped: 'スキップしたルール',
     passed: '問題のなかったルール',
+    consequences: '派生した検出事項',
+    withdrawn: '取り下げた検出事項',
   },
   summary: {
     cluster: 'クラスタ',
@@ -232,7 +259,9 @@ const ja: Messages = {
     none: 'なし',
     results: '結果',
     counts: (c) =>
-      `重大 ${c.critical} 件、警告 ${c.warning} 件、情報 ${c.info} 件\nスキップ ${c.skipped} 件、問題なし ${c.passed} 件`,
+      `${c.consequences + c.withdrawn > 0 ? '根本原因: ' : ''}重大 ${c.critical} 件、警告 ${c.warning} 件、情報 ${c.info} 件${
+        c.consequences + c.withdrawn > 0 ? `\n派生 ${c.consequences} 件、取り下げ ${c.withdrawn} 件` : ''
+      }\nスキップ ${c.skipped} 件、問題なし ${c.passed} 件`,
     interrupted:
       '収集が途中で中断されました。バンドルが不完全なため、検出されなかった問題も「問題なし」とは言い切れません。',
     caution: '注意',
@@ -265,6 +294,14 @@ const ja: Messages = {
     confirm: '確認コマンド',
     evidence: '根拠',
     none: '検出事項はありません。',
+    consequences: 'これが説明する検出事項',
+    causedBy: '原因',
+    consequencesIntro: '上の検出事項が原因で起きているものです。先に原因を直し、その後で改めて確認してください。',
+  },
+  withdrawn: {
+    intro: 'ルールは反応しましたが、前提が別の検出事項と矛盾するため検出事項としていません。',
+    reason: '取り下げ理由',
+    by: '矛盾する検出事項',
   },
   timeline: {
     at: '日時 (UTC)',
@@ -290,6 +327,8 @@ const ja: Messages = {
     failureMessage: (findings, summary) => (findings === 1 ? summary : `${findings} 件検出（1 件目: ${summary}）`),
     belowThreshold: '失敗の基準に満たない検出事項:',
     skippedMessage: (reason, missing) => (missing.length > 0 ? `${reason} 不足しているファイル: ${missing.join(', ')}` : reason),
+    consequences: '他の検出事項から派生したもの（原因の側で失敗として扱う）:',
+    withdrawn: '取り下げた検出事項（前提が別の検出事項と矛盾する）:',
   },
 };
 

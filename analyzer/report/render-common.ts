@@ -2,18 +2,49 @@
 // report says: grouping by severity and by area, how evidence is located, what the scope verdict is.
 import { compareText } from '../../common/compare.js';
 import { messagesFor, type ScopeGroup } from './i18n.js';
-import { SEVERITIES, type Evidence, type Finding, type PassedRule, type Report, type Severity, type TimelineEntry } from './types.js';
+import { SEVERITIES, type Evidence, type Finding, type FindingRef, type PassedRule, type Report, type Severity, type TimelineEntry } from './types.js';
 
 export interface SeverityGroup {
   severity: Severity;
   findings: Finding[];
 }
 
-/** Critical first; within a severity the analyzer's order is kept (it is already deterministic). */
+/**
+ * Root causes, critical first; within a severity the analyzer's order is kept (it is already deterministic).
+ * Consequences are listed under their causes (consequenceTree) and in a section of their own.
+ */
 export function findingsBySeverity(report: Report): SeverityGroup[] {
-  return SEVERITIES.map((severity) => ({ severity, findings: report.findings.filter((f) => f.severity === severity) })).filter(
+  return SEVERITIES.map((severity) => ({ severity, findings: report.findings.filter((f) => f.severity === severity && f.causedBy === undefined) })).filter(
     (group) => group.findings.length > 0,
   );
+}
+
+/** Findings that another finding explains, in the analyzer's order. */
+export function consequences(report: Report): Finding[] {
+  return report.findings.filter((f) => f.causedBy !== undefined);
+}
+
+const refersTo = (ref: FindingRef, f: Finding): boolean => ref.ruleId === f.ruleId && ref.summary === f.summary;
+
+/** What a finding explains, directly (depth 0) and through its consequences (depth 1, 2, ...), each once. */
+export function consequenceTree(report: Report, cause: Finding): { depth: number; finding: Finding }[] {
+  const out: { depth: number; finding: Finding }[] = [];
+  const seen = new Set<Finding>([cause]);
+  const walk = (parent: Finding, depth: number): void => {
+    for (const f of report.findings) {
+      if (seen.has(f) || !f.causedBy?.some((ref) => refersTo(ref, parent))) continue;
+      seen.add(f);
+      out.push({ depth, finding: f });
+      walk(f, depth + 1);
+    }
+  };
+  walk(cause, 0);
+  return out;
+}
+
+/** `rule-id: summary`, how one finding names another. */
+export function refLabel(ref: FindingRef): string {
+  return `${ref.ruleId}: ${ref.summary}`;
 }
 
 /** `path:line`, `path#pointer` or the bare path: the form a reader pastes into `less +N` or `jq`. */

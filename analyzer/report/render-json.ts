@@ -1,7 +1,7 @@
 // The report as JSON (schemas/report.schema.json). Objects are rebuilt field by field in the order of
 // types.ts rather than serialized as given, so the key order does not depend on how the analyzer happened to
 // assemble them, and nothing outside the contract (a stray field, an explicit undefined) leaks into the file.
-import type { CollectionGap, Evidence, Finding, ObjectRef, PassedRule, Report, SkippedRule, TimelineEntry } from './types.js';
+import type { CollectionGap, Evidence, Finding, FindingRef, ObjectRef, PassedRule, Report, SkippedRule, TimelineEntry, WithdrawnFinding } from './types.js';
 
 function optional<K extends string, V>(key: K, value: V | undefined): Partial<Record<K, V>> {
   return value === undefined ? {} : ({ [key]: value } as Record<K, V>);
@@ -36,7 +36,16 @@ function finding(item: Finding) {
     scope: { level: item.scope.level, names: [...item.scope.names] },
     objects: item.objects.map(objectRef),
     evidence: item.evidence.map(evidence),
+    ...optional('causedBy', item.causedBy?.map(findingRef)),
   };
+}
+
+function findingRef(ref: FindingRef) {
+  return { ruleId: ref.ruleId, summary: ref.summary };
+}
+
+function withdrawnFinding(item: WithdrawnFinding) {
+  return { ...finding(item), withdrawnBy: findingRef(item.withdrawnBy), reason: item.reason };
 }
 
 function timelineEntry(entry: TimelineEntry) {
@@ -85,6 +94,8 @@ export function renderJson(report: Report): string {
         critical: summary.counts.critical,
         warning: summary.counts.warning,
         info: summary.counts.info,
+        consequences: summary.counts.consequences,
+        withdrawn: summary.counts.withdrawn,
         skipped: summary.counts.skipped,
         passed: summary.counts.passed,
       },
@@ -97,6 +108,7 @@ export function renderJson(report: Report): string {
       clusterWide: [...scope.clusterWide],
     },
     findings: report.findings.map(finding),
+    withdrawn: report.withdrawn.map(withdrawnFinding),
     recentChanges: report.recentChanges.map(timelineEntry),
     gaps: { unreachedHosts: report.gaps.unreachedHosts.map(hostError), items: report.gaps.items.map(gap) },
     skipped: report.skipped.map(skippedRule),

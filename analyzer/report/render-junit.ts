@@ -4,8 +4,8 @@
 // same report must give the same bytes.
 import { compareText } from '../../common/compare.js';
 import { messagesFor, type Messages } from './i18n.js';
-import { evidenceLocation, objectLabel, showControls } from './render-common.js';
-import { SEVERITIES, type Finding, type Report, type Severity } from './types.js';
+import { evidenceLocation, objectLabel, refLabel, showControls } from './render-common.js';
+import { SEVERITIES, type Finding, type Report, type Severity, type WithdrawnFinding } from './types.js';
 
 export interface JunitOptions {
   /** Findings at or above this severity fail their testcase; `never` reports them without failing. */
@@ -37,6 +37,12 @@ function atOrAbove(severity: Severity, threshold: Severity | 'never'): boolean {
 
 function describeFinding(finding: Finding, m: Messages): string {
   const lines = [`[${m.severity[finding.severity]}] ${finding.title}`, finding.summary];
+  if (finding.causedBy) lines.push(`${m.finding.causedBy}: ${finding.causedBy.map(refLabel).join('; ')}`);
+  if ('withdrawnBy' in finding) {
+    const w = finding as WithdrawnFinding;
+    lines.push(`${m.withdrawn.reason}: ${w.reason}`, `${m.withdrawn.by}: ${refLabel(w.withdrawnBy)}`);
+    return lines.join('\n');
+  }
   if (finding.objects.length > 0) lines.push(`${m.finding.objects}: ${finding.objects.map(objectLabel).join(', ')}`);
   lines.push(`${m.finding.cause}: ${finding.cause}`, `${m.finding.fix}: ${finding.fix}`);
   if (finding.confirm.length > 0) lines.push(`${m.finding.confirm}:`, ...finding.confirm.map((command) => `  $ ${command}`));
@@ -50,27 +56,34 @@ function describeFinding(finding: Finding, m: Messages): string {
 }
 
 type Outcome = { area: string } & (
-  | { kind: 'findings'; failing: Finding[]; belowThreshold: Finding[] }
+  | { kind: 'findings'; failing: Finding[]; belowThreshold: Finding[]; consequences: Finding[]; withdrawn: WithdrawnFinding[] }
   | { kind: 'skipped'; reason: string; missing: string[] }
   | { kind: 'passed' }
 );
 
 /**
  * One outcome per rule id. A rule that produced findings is judged on them even if it was also skipped for
- * some input; a skipped rule is never reported as passed.
+ * some input; a skipped rule is never reported as passed. Consequences and withdrawn findings never fail
+ * their testcase: a consequence fails with its cause's testcase, a withdrawn finding is not a finding.
  */
 function outcomesByRule(report: Report, failOn: Severity | 'never'): Map<string, Outcome> {
   const outcomes = new Map<string, Outcome>();
   for (const rule of report.passed) outcomes.set(rule.ruleId, { area: rule.area, kind: 'passed' });
   for (const rule of report.skipped) outcomes.set(rule.ruleId, { area: rule.area, kind: 'skipped', reason: rule.reason, missing: rule.missing });
-  for (const finding of report.findings) {
+  const outcomeOf = (finding: Finding) => {
     let outcome = outcomes.get(finding.ruleId);
     if (outcome?.kind !== 'findings') {
-      outcome = { area: finding.area, kind: 'findings', failing: [], belowThreshold: [] };
+      outcome = { area: finding.area, kind: 'findings', failing: [], belowThreshold: [], consequences: [], withdrawn: [] };
       outcomes.set(finding.ruleId, outcome);
     }
-    (atOrAbove(finding.severity, failOn) ? outcome.failing : outcome.belowThreshold).push(finding);
+    return outcome;
+  };
+  for (const finding of report.findings) {
+    const outcome = outcomeOf(finding);
+    if (finding.causedBy) outcome.consequences.push(finding);
+    else (atOrAbove(finding.severity, failOn) ? outcome.failing : outcome.belowThreshold).push(finding);
   }
+  for (const finding of report.withdrawn) outcomeOf(finding).withdrawn.push(finding);
   return outcomes;
 }
 
@@ -90,10 +103,13 @@ function testcase(ruleId: string, outcome: Outcome, m: Messages): string[] {
     const details = outcome.failing.map((finding) => describeFinding(finding, m)).join('\n\n');
     body.push(`      <failure type="${worst}" message="${escapeXmlAttribute(message)}">${escapeXmlText(details)}</failure>`);
   }
-  if (outcome.belowThreshold.length > 0) {
-    const details = [m.junit.belowThreshold, ...outcome.belowThreshold.map((finding) => describeFinding(finding, m))].join('\n\n');
-    body.push(`      <system-out>${escapeXmlText(details)}</system-out>`);
-  }
+  const out = [
+    ...(outcome.belowThreshold.length > 0 ? [m.junit.belowThreshold, ...outcome.belowThreshold.map((finding) => describeFinding(finding, m))] : []),
+    ...(outcome.consequences.length > 0 ? [m.junit.consequences, ...outcome.consequences.map((finding) => describeFinding(finding, m))] : []),
+    ...(outcome.withdrawn.length > 0 ? [m.junit.withdrawn, ...outcome.withdrawn.map((finding) => describeFinding(finding, m))] : []),
+  ];
+  if (out.length > 0) body.push(`      <system-out>${escapeXmlText(out.join('\n\n'))}</system-out>`);
+  if (body.length === 0) return [`${open}/>`];
   return [`${open}>`, ...body, '    </testcase>'];
 }
 

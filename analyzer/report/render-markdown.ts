@@ -3,6 +3,8 @@
 // backtick run inside) when it is a command or an excerpt.
 import { messagesFor } from './i18n.js';
 import {
+  consequences,
+  consequenceTree,
   evidenceLocation,
   findingsBySeverity,
   objectLabel,
@@ -12,7 +14,7 @@ import {
   showControls,
   timelineSource,
 } from './render-common.js';
-import type { Report } from './types.js';
+import type { Finding, Report } from './types.js';
 
 // ASCII punctuation that can open emphasis, links, code, HTML, table cells or strikethrough mid-line.
 const INLINE_SPECIAL = /[\\`*_[\]<|~]/g;
@@ -126,24 +128,56 @@ export function renderMarkdown(report: Report): string {
   block(`## ${m.sections.findings}`);
   const groups = findingsBySeverity(report);
   if (groups.length === 0) block(escapeParagraph(m.finding.none));
+  const findingBlocks = (finding: Finding, heading = '####'): void => {
+    block(`${heading} ${inlineCode(finding.ruleId)} (${escapeMarkdown(finding.area)}): ${escapeMarkdown(finding.title)}`);
+    block(escapeParagraph(finding.summary));
+    block(
+      ...(finding.causedBy ? [`- **${m.finding.causedBy}:** ${finding.causedBy.map((ref) => `${inlineCode(ref.ruleId)}: ${escapeMarkdown(ref.summary)}`).join('; ')}`] : []),
+      ...(finding.objects.length > 0 ? [`- **${m.finding.objects}:** ${codeList(finding.objects.map(objectLabel), false)}`] : []),
+      `- **${m.finding.cause}:** ${ruleText(finding.cause)}`,
+      `- **${m.finding.fix}:** ${ruleText(finding.fix)}`,
+    );
+    if (finding.confirm.length > 0) block(`**${m.finding.confirm}**`, '', ...fencedBlock(finding.confirm, 'sh'));
+    if (finding.evidence.length > 0) {
+      block(`**${m.finding.evidence}**`);
+      for (const evidence of finding.evidence) {
+        block(inlineCode(evidenceLocation(evidence)), '', ...fencedBlock(evidence.excerpt, 'text'));
+      }
+    }
+  };
   for (const group of groups) {
     block(`### ${escapeMarkdown(m.severityHeading(m.severity[group.severity], group.findings.length))}`);
     for (const finding of group.findings) {
-      block(`#### ${inlineCode(finding.ruleId)} (${escapeMarkdown(finding.area)}): ${escapeMarkdown(finding.title)}`);
-      block(escapeParagraph(finding.summary));
-      block(
-        ...(finding.objects.length > 0 ? [`- **${m.finding.objects}:** ${codeList(finding.objects.map(objectLabel), false)}`] : []),
-        `- **${m.finding.cause}:** ${ruleText(finding.cause)}`,
-        `- **${m.finding.fix}:** ${ruleText(finding.fix)}`,
-      );
-      if (finding.confirm.length > 0) block(`**${m.finding.confirm}**`, '', ...fencedBlock(finding.confirm, 'sh'));
-      if (finding.evidence.length > 0) {
-        block(`**${m.finding.evidence}**`);
-        for (const evidence of finding.evidence) {
-          block(inlineCode(evidenceLocation(evidence)), '', ...fencedBlock(evidence.excerpt, 'text'));
-        }
+      findingBlocks(finding);
+      const explained = consequenceTree(report, finding);
+      if (explained.length > 0) {
+        block(
+          `**${m.finding.consequences}**`,
+          '',
+          ...explained.map(({ depth, finding: c }) => `${'  '.repeat(depth)}- ${escapeMarkdown(`[${m.severity[c.severity]}]`)} ${inlineCode(c.ruleId)}: ${escapeMarkdown(c.summary)}`),
+        );
       }
     }
+  }
+  const explained = consequences(report);
+  if (explained.length > 0) {
+    block(`## ${m.sections.consequences}`);
+    block(escapeParagraph(m.finding.consequencesIntro));
+    for (const finding of explained) findingBlocks(finding, '###');
+  }
+  if (report.withdrawn.length > 0) {
+    block(`## ${m.sections.withdrawn}`);
+    block(escapeParagraph(m.withdrawn.intro));
+    block(
+      ...tableRows(
+        [m.skipped.rule, m.withdrawn.reason, m.withdrawn.by],
+        report.withdrawn.map((f) => [
+          `${inlineCode(f.ruleId, true)}<br>${escapeMarkdown(f.summary)}`,
+          escapeMarkdown(f.reason),
+          `${inlineCode(f.withdrawnBy.ruleId, true)}<br>${escapeMarkdown(f.withdrawnBy.summary)}`,
+        ]),
+      ),
+    );
   }
 
   block(`## ${m.sections.recentChanges}`);

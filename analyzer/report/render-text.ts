@@ -4,17 +4,20 @@
 // many Japanese terminals, which would break every alignment.
 import { messagesFor } from './i18n.js';
 import {
+  consequences,
+  consequenceTree,
   evidenceLocation,
   findingsBySeverity,
   objectLabel,
   passedByArea,
+  refLabel,
   scopeRows,
   scopeVerdict,
   showControls,
   timelineSource,
   type AreaGroup,
 } from './render-common.js';
-import type { Report, Severity } from './types.js';
+import type { Finding, Report, Severity } from './types.js';
 
 export interface TextOptions {
   color: boolean;
@@ -364,34 +367,65 @@ export function renderText(report: Report, options: TextOptions): string {
   heading(m.sections.findings);
   const groups = findingsBySeverity(report);
   if (groups.length === 0) note(m.finding.none);
+  const findingLines = (finding: Finding): void => {
+    const badge = `[${m.severity[finding.severity]}]`;
+    const headline = wrapText(clean(`${badge} ${finding.ruleId} (${finding.area}): ${finding.title}`), width);
+    out.push('', ...headline.map((line, i) => (i === 0 ? paint(SEVERITY_COLOR[finding.severity], badge) + line.slice(badge.length) : line)));
+    out.push(...wrapIndented(finding.summary, INDENT, width));
+    if (finding.causedBy) {
+      out.push(`${INDENT}${m.finding.causedBy}:`);
+      for (const ref of finding.causedBy) out.push(...bulleted(refLabel(ref), `${INDENT}${INDENT}`));
+    }
+    out.push(
+      ...table(
+        [
+          ...(finding.objects.length > 0 ? [[m.finding.objects, finding.objects.map(objectLabel).join(', ')]] : []),
+          [m.finding.cause, finding.cause],
+          [m.finding.fix, finding.fix],
+        ],
+        INDENT,
+        width,
+      ),
+    );
+    if (finding.confirm.length > 0) {
+      out.push(`${INDENT}${m.finding.confirm}:`);
+      for (const command of finding.confirm) out.push(`${INDENT}${INDENT}$ ${clean(command)}`);
+    }
+    if (finding.evidence.length > 0) {
+      out.push(`${INDENT}${m.finding.evidence}:`);
+      for (const evidence of finding.evidence) {
+        out.push(`${INDENT}${INDENT}${clean(evidenceLocation(evidence))}`);
+        for (const line of evidence.excerpt) out.push(`${INDENT}${INDENT}${INDENT}| ${clean(expandTabs(line))}`.trimEnd());
+      }
+    }
+  };
+  const bulleted = (text: string, indent: string): string[] =>
+    wrapIndented(text, `${indent}  `, width).map((line, i) => (i === 0 ? `${indent}- ${line.trimStart()}` : line));
   for (const group of groups) {
     for (const finding of group.findings) {
-      const badge = `[${m.severity[group.severity]}]`;
-      const headline = wrapText(clean(`${badge} ${finding.ruleId} (${finding.area}): ${finding.title}`), width);
-      out.push('', ...headline.map((line, i) => (i === 0 ? paint(SEVERITY_COLOR[group.severity], badge) + line.slice(badge.length) : line)));
-      out.push(...wrapIndented(finding.summary, INDENT, width));
-      out.push(
-        ...table(
-          [
-            ...(finding.objects.length > 0 ? [[m.finding.objects, finding.objects.map(objectLabel).join(', ')]] : []),
-            [m.finding.cause, finding.cause],
-            [m.finding.fix, finding.fix],
-          ],
-          INDENT,
-          width,
-        ),
-      );
-      if (finding.confirm.length > 0) {
-        out.push(`${INDENT}${m.finding.confirm}:`);
-        for (const command of finding.confirm) out.push(`${INDENT}${INDENT}$ ${clean(command)}`);
-      }
-      if (finding.evidence.length > 0) {
-        out.push(`${INDENT}${m.finding.evidence}:`);
-        for (const evidence of finding.evidence) {
-          out.push(`${INDENT}${INDENT}${clean(evidenceLocation(evidence))}`);
-          for (const line of evidence.excerpt) out.push(`${INDENT}${INDENT}${INDENT}| ${clean(expandTabs(line))}`.trimEnd());
+      findingLines(finding);
+      const explained = consequenceTree(report, finding);
+      if (explained.length > 0) {
+        out.push(`${INDENT}${m.finding.consequences}:`);
+        for (const { depth, finding: c } of explained) {
+          out.push(...bulleted(`[${m.severity[c.severity]}] ${c.ruleId}: ${c.summary}`, `${INDENT}${INDENT}${INDENT.repeat(depth)}`));
         }
       }
+    }
+  }
+  const explained = consequences(report);
+  if (explained.length > 0) {
+    heading(m.sections.consequences);
+    note(m.finding.consequencesIntro);
+    for (const finding of explained) findingLines(finding);
+  }
+  if (report.withdrawn.length > 0) {
+    heading(m.sections.withdrawn);
+    note(m.withdrawn.intro);
+    for (const finding of report.withdrawn) {
+      out.push('', ...wrapIndented(`${finding.ruleId} (${finding.area}): ${finding.title}`, '', width));
+      out.push(...wrapIndented(finding.summary, INDENT, width));
+      out.push(...table([[m.withdrawn.reason, finding.reason], [m.withdrawn.by, refLabel(finding.withdrawnBy)]], INDENT, width));
     }
   }
 

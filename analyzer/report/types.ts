@@ -52,6 +52,24 @@ export interface Finding {
   scope: { level: ScopeLevel; names: string[] };
   objects: ObjectRef[];
   evidence: Evidence[];
+  /**
+   * Set on a consequence: the findings that explain it (rule metadata's `explains`). A consequence is listed
+   * under its causes and counts toward neither the summary's severities, the scope nor --fail-on.
+   */
+  causedBy?: FindingRef[];
+}
+
+/** Names another finding of the same report: its rule and its summary line. */
+export interface FindingRef {
+  ruleId: string;
+  summary: string;
+}
+
+/** A finding whose premise another finding contradicts: kept with the reason, never counted. */
+export interface WithdrawnFinding extends Finding {
+  withdrawnBy: FindingRef;
+  /** Why the finding does not hold, from the relation's `withdraw` text. */
+  reason: string;
 }
 
 export interface SkippedRule {
@@ -91,7 +109,8 @@ export interface Report {
     bundle: { name: string; sha256: string | null; formatVersion: number; tool: string };
     hosts: { reached: string[]; unreached: { name: string; error: string }[] };
     rulePack: { version: string; hash: string; rules: number };
-    counts: { critical: number; warning: number; info: number; skipped: number; passed: number };
+    /** critical/warning/info count root causes only; consequences and withdrawn findings are counted apart. */
+    counts: { critical: number; warning: number; info: number; consequences: number; withdrawn: number; skipped: number; passed: number };
   };
   scope: {
     /** The widest level at which anything warning or above was found; 'none' when nothing was. */
@@ -101,7 +120,9 @@ export interface Report {
     hosts: { name: string; ruleIds: string[] }[];
     clusterWide: string[];
   };
+  /** Root causes first, then consequences (those with causedBy). */
   findings: Finding[];
+  withdrawn: WithdrawnFinding[];
   recentChanges: TimelineEntry[];
   gaps: { unreachedHosts: { name: string; error: string }[]; items: CollectionGap[] };
   skipped: SkippedRule[];

@@ -1,13 +1,14 @@
 // `labsnap rules list|show|validate|test`.
 import type { Argv } from 'yargs';
 import { loadRules } from '../../analyzer/engine/load-rules.js';
-import { renderRuleDocs } from '../../analyzer/engine/rule-docs.js';
+import { describeRelation, renderRuleDocs } from '../../analyzer/engine/rule-docs.js';
 import { ruleFolder, testRules } from '../../analyzer/engine/run.js';
 import { packageInfo } from '../../common/package-root.js';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { findRegressionCases, runRegressionCase } from '../../analyzer/engine/tester.js';
 import type { Lang } from '../../analyzer/report/types.js';
+import type { Relation } from '../../analyzer/engine/types.js';
 import { UsageError } from '../../common/errors.js';
 import type { CliContext } from '../context.js';
 import { langFromEnv } from './analyze.js';
@@ -55,10 +56,15 @@ export function registerRules(parser: Argv, ctx: CliContext): void {
             `${lang === 'ja' ? '確認コマンド' : 'Confirm'}:`,
             ...m.confirm.map((c) => `  $ ${c}`),
             `${lang === 'ja' ? 'ロジック' : 'Logic'}: ${rule.check ? `check ${m.check}` : 'declarative (when:)'}`,
+            ...relationLines(pack.relations.filter((r) => r.cause === m.id), 'cause', lang === 'ja' ? 'これが説明する検出' : 'Explains'),
+            ...relationLines(pack.relations.filter((r) => r.consequence === m.id), 'consequence', lang === 'ja' ? 'これを説明する検出' : 'Explained by'),
             `${lang === 'ja' ? '場所' : 'Folder'}: ${rule.pack === 'builtin' ? `analyzer/rules/${rule.dir}` : ruleFolder(rule)}`,
             ...(m.refs?.length ? [`${lang === 'ja' ? '参照' : 'Refs'}:`, ...m.refs.map((r) => `  - ${r}`)] : []),
           ];
           ctx.stdout.write(`${out.join('\n')}\n`);
+          function relationLines(list: Relation[], side: 'cause' | 'consequence', label: string): string[] {
+            return list.length === 0 ? [] : [`${label}:`, ...list.map((r) => `  - ${describeRelation(r, side, lang)}`)];
+          }
         },
       )
       .command(

@@ -1,7 +1,10 @@
 // Pseudonymization inside captures: the Ethernet (or Linux cooked) header and the ARP sender/target
-// hardware and protocol addresses, and IPv4 source/destination (with the header checksum fixed). Bytes
-// are rewritten in place, so every length, offset and timestamp stays as it was. Anything this module
-// does not understand is left as it is: a capture that is not pcap/pcapng is returned unchanged.
+// hardware and protocol addresses, IPv4 source/destination (with the header checksum fixed), and IPv6
+// source/destination with what neighbour discovery carries (target addresses, link-layer address
+// options, router advertisements' prefixes), the TCP/UDP/ICMPv6 checksum updated for every rewritten
+// word. Bytes are rewritten in place, so every length, offset and timestamp stays as it was. Anything
+// this module does not understand is left as it is: a capture that is not pcap/pcapng is returned
+// unchanged.
 import type { Pseudonymizer } from './pseudonymize.js';
 
 const LINKTYPE_ETHERNET = 1;
@@ -9,6 +12,10 @@ const LINKTYPE_LINUX_SLL = 113;
 const LINKTYPE_LINUX_SLL2 = 276;
 const ETHERTYPE_IPV4 = 0x0800;
 const ETHERTYPE_ARP = 0x0806;
+const ETHERTYPE_IPV6 = 0x86dd;
+const IPPROTO_TCP = 6;
+const IPPROTO_UDP = 17;
+const IPPROTO_ICMPV6 = 58;
 const VLAN_ETHERTYPES = new Set([0x8100, 0x88a8, 0x9100]);
 
 function mapIp(p: Pseudonymizer, buf: Buffer, at: number): void {
@@ -21,6 +28,75 @@ function ipv4Checksum(buf: Buffer, at: number, len: number): number {
   for (let i = 0; i < len; i += 2) if (i !== 10) sum += buf.readUInt16BE(at + i);
   while (sum > 0xffff) sum = (sum & 0xffff) + (sum >>> 16);
   return ~sum & 0xffff;
+}
+
+/**
+ * Rewrites bytes through `change` and keeps the one's-complement sum of what changed (RFC 1624), so a
+ * checksum covering them can be updated without reading the rest of the packet.
+ */
+class ChecksumDelta {
+  private sum = 0;
+  rewrite(buf: Buffer, at: number, len: number, change: () => void): void {
+    for (let i = 0; i < len; i += 2) this.sum += ~buf.readUInt16BE(at + i) & 0xffff;
+    change();
+    for (let i = 0; i < len; i += 2) this.sum += buf.readUInt16BE(at + i);
+  }
+  /** Updates the checksum at `at` (a zero UDP checksum over IPv4 means none and stays). */
+  apply(buf: Buffer, at: number): void {
+    let sum = (~buf.readUInt16BE(at) & 0xffff) + this.sum;
+    while (sum > 0xffff) sum = (sum & 0xffff) + (sum >>> 16);
+    buf.writeUInt16BE(~sum & 0xffff, at);
+  }
+}
+
+/** A prefix written as a network (router advertisement): mapped, then its host bits cleared again. */
+function mapPrefix(p: Pseudonymizer, buf: Buffer, at: number, length: number): void {
+  p.ipv6Bytes(buf, at);
+  for (let bit = Math.min(length, 128); bit < 128; bit++) buf[at + (bit >> 3)]! &= ~(0x80 >> (bit & 7));
+}
+
+/** Neighbour discovery (RFC 4861): target addresses and options inside an ICMPv6 message at `at`. */
+function ndp(p: Pseudonymizer, buf: Buffer, at: number, end: number, delta: ChecksumDelta): void {
+  const type = buf[at]!;
+  const addr = (o: number) => o + 16 <= end && delta.rewrite(buf, o, 16, () => p.ipv6Bytes(buf, o));
+  let options: number;
+  if (type === 133) options = at + 8;
+  else if (type === 134) options = at + 16;
+  else if (type === 135 || type === 136) {
+    addr(at + 8);
+    options = at + 24;
+  } else if (type === 137) {
+    addr(at + 8);
+    addr(at + 24);
+    options = at + 40;
+  } else return;
+  while (options + 2 <= end) {
+    const kind = buf[options]!;
+    const len = buf[options + 1]! * 8;
+    if (len === 0 || options + len > end) return;
+    const o = options;
+    if ((kind === 1 || kind === 2) && len >= 8) delta.rewrite(buf, o + 2, 6, () => p.macBytes(buf, o + 2));
+    else if (kind === 3 && len === 32) delta.rewrite(buf, o + 16, 16, () => mapPrefix(p, buf, o + 16, buf[o + 2]!));
+    options += len;
+  }
+}
+
+function ipv6(p: Pseudonymizer, buf: Buffer, at: number, end: number): void {
+  const next = buf[at + 6]!;
+  const l4 = at + 40;
+  const delta = new ChecksumDelta();
+  // A neighbour solicitation goes to the solicited-node group of its target: rewritten with the target.
+  const solicited = next === IPPROTO_ICMPV6 && end - l4 >= 24 && buf[l4] === 135 && buf.readUInt32BE(at + 24) === 0xff020000 && buf.readUInt32BE(at + 28) === 0 && buf.readUInt32BE(at + 32) === 1 && buf[at + 36] === 0xff && buf.compare(buf, l4 + 21, l4 + 24, at + 37, at + 40) === 0;
+  delta.rewrite(buf, at + 8, 32, () => {
+    p.ipv6Bytes(buf, at + 8);
+    p.ipv6Bytes(buf, at + 24);
+  });
+  if (next === IPPROTO_ICMPV6 && end - l4 >= 4) {
+    ndp(p, buf, l4, end, delta);
+    if (solicited) delta.rewrite(buf, at + 36, 4, () => buf.copy(buf, at + 37, l4 + 21, l4 + 24));
+    delta.apply(buf, l4 + 2);
+  } else if (next === IPPROTO_TCP && end - l4 >= 18) delta.apply(buf, l4 + 16);
+  else if (next === IPPROTO_UDP && end - l4 >= 8) delta.apply(buf, l4 + 6);
 }
 
 /** Rewrites a network-layer payload that starts at `at` and ends at `end`. */
@@ -47,6 +123,8 @@ function payload(p: Pseudonymizer, buf: Buffer, type: number, at: number, end: n
     mapIp(p, buf, at + 12);
     mapIp(p, buf, at + 16);
     buf.writeUInt16BE(ipv4Checksum(buf, at, ihl), at + 10);
+  } else if (type === ETHERTYPE_IPV6 && end - at >= 40 && buf[at]! >> 4 === 6) {
+    ipv6(p, buf, at, end);
   }
 }
 

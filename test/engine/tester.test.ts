@@ -67,6 +67,53 @@ silent:
     await expect(testRule(pack.rules[0]!, pack, join(root, 'x/my-swap'))).rejects.toThrow(/silent/);
   });
 
+  it('checks relation cases: with, explainedBy, withdrawnBy, alsoFire', async () => {
+    const other = RULE.replace('id: my-swap', 'id: my-cause').replace('swap on {subject}', 'cause on {subject}') + 'explains:\n  - { rule: my-swap, on: node }\n';
+    const swapOn = '      hosts/w1/cmd/swapon.txt: |\n        NAME TYPE SIZE USED PRIO\n        /swap.img file 1024 0 -2\n';
+    const root = rulePack({
+      'x/my-swap/rule.yaml': RULE,
+      'x/my-cause/rule.yaml': other,
+      'x/my-cause/cases.yaml': 'fire:\n  - name: a\n    files: {}\nsilent:\n  - name: b\n    files: {}\n',
+      'x/my-swap/cases.yaml': `fire:
+  - name: explained (holds)
+    with: [my-cause]
+    explainedBy: my-cause
+    files:
+${swapOn}  - name: claimed root but explained (fails)
+    with: [my-cause]
+    files:
+${swapOn}  - name: claimed withdrawn (fails)
+    with: [my-cause]
+    withdrawnBy: my-cause
+    files:
+${swapOn}silent:
+  - name: cause alone, but nothing fired (fails on alsoFire)
+    with: [my-cause]
+    alsoFire: [my-cause]
+    files: { hosts/w1/cmd/swapon.txt: "" }
+`,
+    });
+    const pack = await loadRules([root], { builtin: false });
+    const swap = pack.rules.find((r) => r.meta.id === 'my-swap')!;
+    const outcomes = await testRule(swap, pack, join(root, 'x/my-swap'));
+    expect(outcomes.map((o) => [o.name, o.ok])).toEqual([
+      ['explained (holds)', true],
+      ['claimed root but explained (fails)', false],
+      ['claimed withdrawn (fails)', false],
+      ['cause alone, but nothing fired (fails on alsoFire)', false],
+    ]);
+    expect(outcomes[1]!.detail).toContain('expected a root cause, but my-cause explains');
+    expect(outcomes[2]!.detail).toContain('expected a finding withdrawn by my-cause, none was withdrawn');
+    expect(outcomes[3]!.detail).toContain('expected my-cause to fire alongside');
+
+    const bad = rulePack({ 'x/my-swap/rule.yaml': RULE, 'x/my-swap/cases.yaml': 'fire:\n  - name: a\n    explainedBy: my-cause\n    files: {}\nsilent:\n  - name: b\n    files: {}\n' });
+    const badPack = await loadRules([bad], { builtin: false });
+    await expect(testRule(badPack.rules[0]!, badPack, join(bad, 'x/my-swap'))).rejects.toThrow(/explainedBy names my-cause, which is not in its `with` list/);
+    const broken = rulePack({ 'x/my-swap/rule.yaml': RULE, 'x/my-swap/cases.yaml': 'fire:\n  - name: a: b\n    files: {}\n' });
+    const brokenPack = await loadRules([broken], { builtin: false });
+    await expect(testRule(brokenPack.rules[0]!, brokenPack, join(broken, 'x/my-swap'))).rejects.toThrow(/cases\.yaml:\d+: invalid YAML/);
+  });
+
   it('names file, line and field of an invalid rule', async () => {
     const root = rulePack({ 'x/my-swap/rule.yaml': RULE.replace('severity: warning', 'severity: fatal').replace('fact: host.swap', 'fact: host.nothing') });
     await expect(loadRules([root], { builtin: false })).rejects.toThrow(/rule\.yaml:3: severity: must be one of/);
@@ -81,7 +128,7 @@ silent:
 
 describe('regression expectations', () => {
   const finding = { ruleId: 'swap-enabled', severity: 'critical', title: 't', summary: 'Swap is active on w1 (/swap.img)', cause: '', fix: '', confirm: [], scope: { level: 'host', names: ['w1'] }, objects: [], evidence: [] } as const;
-  const report = { findings: [finding], skipped: [{ ruleId: 'pve-vlan-not-allowed', title: 't', reason: 'no Proxmox host', missing: [] }] } as unknown as Report;
+  const report = { findings: [finding], withdrawn: [], skipped: [{ ruleId: 'pve-vlan-not-allowed', title: 't', reason: 'no Proxmox host', missing: [] }] } as unknown as Report;
 
   it('passes when fires, silent and skipped hold', () => {
     expect(compareExpected({ fires: [{ rule: 'swap-enabled', names: 'w1' }], silent: ['cni-not-installed'], skipped: ['pve-vlan-not-allowed'] }, report).diff).toEqual([]);
@@ -98,6 +145,31 @@ describe('regression expectations', () => {
       '+ swap-enabled fired: Swap is active on w1 (/swap.img)',
       '- skipped swap-enabled',
       '+ fired',
+    ]);
+  });
+
+  it('tells a root cause from a consequence, and checks withdrawn findings', () => {
+    const consequence = { ...finding, ruleId: 'node-not-ready', summary: 'w1 is NotReady', causedBy: [{ ruleId: 'swap-enabled', summary: finding.summary }] };
+    const gone = { ...finding, ruleId: 'cert-expired', summary: 'w1: x509 errors', withdrawnBy: { ruleId: 'clock-skew', summary: 'w1 is behind' }, reason: 'clock' };
+    const withRelations = { ...report, findings: [finding, consequence], withdrawn: [gone] } as unknown as Report;
+    const ok = compareExpected(
+      { fires: [{ rule: 'swap-enabled', names: 'w1' }, { rule: 'node-not-ready', names: 'w1', explainedBy: 'swap-enabled' }], withdrawn: [{ rule: 'cert-expired', by: 'clock-skew', names: 'w1' }] },
+      withRelations,
+    );
+    expect(ok.diff).toEqual([]);
+    const { diff } = compareExpected(
+      { fires: [{ rule: 'node-not-ready', names: 'w1' }, { rule: 'swap-enabled', explainedBy: 'clock-skew' }], withdrawn: [{ rule: 'cert-expired', by: 'swap-enabled' }], silent: ['cert-expired'] },
+      withRelations,
+    );
+    expect(diff).toEqual([
+      '- fires node-not-ready as a root cause naming w1',
+      '+ node-not-ready named w1 (caused by swap-enabled): w1 is NotReady',
+      '- fires swap-enabled explained by clock-skew',
+      '+ swap-enabled named w1: Swap is active on w1 (/swap.img)',
+      '- withdrawn cert-expired by swap-enabled',
+      '+ withdrawn by another rule',
+      '- silent cert-expired',
+      '+ cert-expired fired (withdrawn): w1: x509 errors',
     ]);
   });
 

@@ -45,6 +45,7 @@ describe('renderJson', () => {
       'summary',
       'scope',
       'findings',
+      'withdrawn',
       'recentChanges',
       'gaps',
       'skipped',

@@ -149,7 +149,7 @@ export function brokenLabReport(lang: Lang): Report {
       bundle: { name: 'labsnap-homelab-20250416T223005Z.tar.gz', sha256: BUNDLE_SHA256, formatVersion: 1, tool: 'labsnap 0.1.0' },
       hosts: { reached: ['pve1', 'cp1', 'worker1'], unreached },
       rulePack: { version: '0.1.0', hash: RULE_PACK_HASH, rules: 7 },
-      counts: { critical: 1, warning: 2, info: 1, skipped: 1, passed: 2 },
+      counts: { critical: 1, warning: 2, info: 1, consequences: 0, withdrawn: 0, skipped: 1, passed: 2 },
     },
     scope: {
       level: 'nodes',
@@ -248,6 +248,7 @@ export function brokenLabReport(lang: Lang): Report {
         ],
       },
     ],
+    withdrawn: [],
     recentChanges: [
       { at: '2025-04-16T22:26:30Z', kind: 'event', text: timelineTexts[lang][0] ?? '', path: 'cluster/events.json' },
       {
@@ -301,10 +302,11 @@ export function healthyLabReport(lang: Lang): Report {
       bundle: { name: 'labsnap-homelab-20250502T080000Z', sha256: null, formatVersion: 1, tool: 'labsnap 0.1.0' },
       hosts: { reached: ['pve1', 'cp1', 'worker1', 'worker2'], unreached: [] },
       rulePack: { version: '0.1.0', hash: RULE_PACK_HASH, rules: 8 },
-      counts: { critical: 0, warning: 0, info: 0, skipped: 0, passed: 8 },
+      counts: { critical: 0, warning: 0, info: 0, consequences: 0, withdrawn: 0, skipped: 0, passed: 8 },
     },
     scope: { level: 'none', nodes: [], namespaces: [], hosts: [], clusterWide: [] },
     findings: [],
+    withdrawn: [],
     recentChanges: [],
     gaps: { unreachedHosts: [], items: [] },
     skipped: [],
@@ -329,7 +331,7 @@ export function hostileContentReport(): Report {
       bundle: { name: 'bundle`name`.tar.gz', sha256: BUNDLE_SHA256, formatVersion: 1, tool: 'labsnap 0.1.0' },
       hosts: { reached: ['cp1'], unreached: [] },
       rulePack: { version: '0.1.0-dev', hash: RULE_PACK_HASH, rules: 2 },
-      counts: { critical: 1, warning: 0, info: 0, skipped: 0, passed: 1 },
+      counts: { critical: 1, warning: 0, info: 0, consequences: 0, withdrawn: 0, skipped: 0, passed: 1 },
     },
     scope: { level: 'cluster', nodes: [], namespaces: [], hosts: [], clusterWide: ['apiserver-cert-expired'] },
     findings: [
@@ -353,6 +355,7 @@ export function hostileContentReport(): Report {
         ],
       },
     ],
+    withdrawn: [],
     recentChanges: [],
     gaps: { unreachedHosts: [], items: [] },
     skipped: [],

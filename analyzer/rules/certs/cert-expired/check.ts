@@ -38,7 +38,8 @@ export function check(model: Model, ctx: CheckContext): CheckResult {
     return { findings: [], skip: { reason: ja ? 'PKI の証明書、kubeadm certs check-expiration の出力、kubelet のジャーナル、Pod のログのどれもバンドルにない' : 'no pki certificates, kubeadm certs check-expiration, kubelet journal or pod logs in the bundle', missing: inputs.missing } };
   }
 
-  const expired = certificates(model, ctx.excerpt).filter((c) => Date.parse(c.notAfter) <= now);
+  const collected = certificates(model, ctx.excerpt);
+  const expired = collected.filter((c) => Date.parse(c.notAfter) <= now);
   const hits = logs.hits.filter((h) => {
     if (NOT_YET_VALID.test(h.text)) return false;
     const at = /current time (\S+) is after/.exec(h.text)?.[1];
@@ -61,6 +62,7 @@ export function check(model: Model, ctx: CheckContext): CheckResult {
       objects: [...new Set(certs.map((c) => c.name))].map((name): ObjectRef => ({ kind: 'Certificate', name })),
       evidence,
       values: {
+        basis: 'certificates',
         what: ja ? `証明書 ${names(certs)} が期限切れ（NotAfter ${earliest.slice(0, 16).replace('T', ' ')} UTC）` : `certificate ${names(certs)} expired (NotAfter ${earliest.slice(0, 16).replace('T', ' ')} UTC)`,
       },
     });
@@ -86,7 +88,14 @@ export function check(model: Model, ctx: CheckContext): CheckResult {
     findings.push({
       subject: isHost ? { level: 'host', name: key } : { level: 'cluster', name: key },
       evidence: list.slice(-3).map(logEvidence),
-      values: { what: ja ? `x509「certificate has expired」エラー ${list.length} 件（期限切れの証明書はバンドルの pki には見当たらない: kubelet のクライアント証明書などを確認）` : `${list.length} x509 "certificate has expired" error(s); no expired certificate among the collected pki files (check kubelet's client certificate)` },
+      // What the explains relation reads (clock-skew): errors alone, how many certificates were collected and
+      // found valid, and how many errors state the host's time was past a NotAfter (those prove an expiry).
+      values: {
+        basis: 'x509-errors',
+        certificates: collected.length,
+        expiredCertificates: expired.length,
+        errorsStatingExpiry: list.filter((h) => /current time \S+ is after/.test(h.text)).length,
+        what: ja ? `x509「certificate has expired」エラー ${list.length} 件（期限切れの証明書はバンドルの pki には見当たらない: kubelet のクライアント証明書などを確認）` : `${list.length} x509 "certificate has expired" error(s); no expired certificate among the collected pki files (check kubelet's client certificate)` },
     });
   }
   if (kubectl.length > 0 && findings.length === 0) {

@@ -73,6 +73,7 @@ export function check(model: Model, ctx: CheckContext): CheckResult {
       const tz = model.parsed<TimezoneFacts>(tzPath);
       const unsynced = tz?.ntpSynchronized === false;
       if (unsynced) d.evidence.push({ path: tzPath, line: 1, excerpt: ctx.excerpt(tzPath, 1, 0, 8).filter((l) => /^NTP/.test(l)) });
+      d.values!.clock = ahead ? 'ahead' : 'behind';
       d.values!.what = ja
         ? `時計が他のホストより ${seconds(o.ms - mid)} ${ahead ? '進んでいる' : '遅れている'}${unsynced ? '（NTP 未同期）' : ''}`
         : `clock is ${seconds(o.ms - mid)} ${ahead ? 'ahead of' : 'behind'} the other hosts${unsynced ? ' (NTP not synchronized)' : ''}`;

@@ -130,11 +130,15 @@ export function check(model: Model, ctx: CheckContext): CheckResult {
       : ja ? 'Pod 一覧は未収集' : 'pod list not collected';
     if (notReady.length > 0) evidence.push(...notReady.slice(0, 2).map((p) => itemEvidence(p, '/status/phase', { pod: `${p.namespace}/${p.name}`, phase: p.obj.status?.phase })));
     const state = n.status === 'Unknown' ? 'Unknown' : 'NotReady';
+    // Down: nothing on the node reports any more (its pods' status is stale), which is what lets this
+    // finding explain others on the node (calico-node-not-ready) rather than be explained by them.
+    const kubelet = host ? unitStatus(model, host.name, 'kubelet') : undefined;
+    const down = (host !== undefined && !host.reached) || (kubelet !== undefined && unitDown(kubelet)) || n.status === 'Unknown' || /NodeStatusUnknown/.test(n.reason) || /stopped posting node status/i.test(n.message);
     findings.push({
       subject,
       objects,
       evidence,
-      values: { state, since: hhmm(n.since), cause: causes.join(ja ? '。' : '; '), damage },
+      values: { state, since: hhmm(n.since), cause: causes.join(ja ? '。' : '; '), damage, down: down ? 'yes' : 'no' },
     });
   }
   return { findings };
