@@ -13,6 +13,13 @@ export interface HostRecord {
   hostKeyFingerprint?: string | null;
   /** Host clock minus the collector's clock at collection, in ms. */
   clockOffsetMs?: number | null;
+  /**
+   * How commands reached the host: `batch` (one `sh -s` on one SSH channel ran every item), `per-item`
+   * (a channel and login shell per item), `local` (this machine). Absent in bundles of older versions.
+   */
+  collection?: 'batch' | 'per-item' | 'local' | null;
+  /** Why the batch could not start or ended early. */
+  collectionNote?: string | null;
 }
 
 export interface ItemRecord {

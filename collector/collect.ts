@@ -416,6 +416,11 @@ export async function collect(opts: CollectOptions, progress: CollectProgress, s
     }
 
     signal.removeEventListener('abort', closeAll);
+    for (const [name, p] of connections) {
+      const conn = await p.catch(() => null);
+      const way = conn?.collectionWay?.();
+      if (way) Object.assign(records.get(name)!, { collection: way.mode, collectionNote: way.note });
+    }
     await Promise.all(open.map((c) => c.close().catch(() => undefined)));
 
     const hosts = lab.targets.map((t) => records.get(t.host.name)!);
