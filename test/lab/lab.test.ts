@@ -179,6 +179,24 @@ describe.skipIf(skip !== null)('netns lab: labsnap collect over SSH, then analyz
     expect(o.files.get('hosts/cp1/cmd/ss-listen.txt')!.toString()).toMatch(new RegExp(`${lab.host('cp1').address.replace(/\./g, '\\.')}:6443`));
     expect(o.files.get('hosts/w2/cmd/ping-gateway.txt')!.toString()).toContain(`gateway ${lab.gateway}`);
     expect(o.files.get('hosts/w1/cmd/hostname.txt')!.toString().trim()).toBe('w1');
+    // kubelet's client certificate file on w1 and w2 holds the certificate and its private key (symlinked,
+    // as kubelet keeps it): the certificate arrives, not one byte of the key, anywhere in the bundle.
+    for (const w of ['w1', 'w2']) {
+      const pki = path.join(REPO_ROOT, 'fixtures', 'hosts', 'netns-lab', '_files', w, 'var', 'lib', 'kubelet', 'pki');
+      const both = await fs.readFile(path.join(pki, 'kubelet-client-2026-01-01-00-00-00.pem'), 'utf8');
+      const cert = both.slice(0, both.indexOf('-----END CERTIFICATE-----') + '-----END CERTIFICATE-----\n'.length);
+      const keyLines = both.slice(cert.length).split('\n').filter((l) => l !== '' && !l.startsWith('-----'));
+      expect(keyLines.length).toBeGreaterThan(0);
+      const item = o.manifest.items.find((i) => i.path === `hosts/${w}/cmd/kubelet-client-cert.pem`);
+      expect(item, o.log).toMatchObject({ status: 'ok', host: w });
+      // Nothing for redaction to remove: the key was left on the host, not scrubbed here after the fact.
+      expect(item!.redactions).toBeUndefined();
+      expect(o.files.get(`hosts/${w}/cmd/kubelet-client-cert.pem`)!.toString()).toBe(cert);
+      expect(o.files.get(`hosts/${w}/cmd/kubelet-serving-cert.pem`)!.toString()).toBe(await fs.readFile(path.join(pki, 'kubelet.crt'), 'utf8'));
+      const everything = Buffer.concat([...o.files.values()]).toString('latin1');
+      for (const line of keyLines) expect(everything.includes(line), `a line of ${w}'s kubelet key is in the bundle`).toBe(false);
+      expect(everything.includes('PRIVATE KEY')).toBe(false);
+    }
     const bad = o.report.findings.filter((f) => f.severity !== 'info');
     expect(bad, describeReport(o)).toEqual([]);
     for (const rule of ['arp-unanswered', 'arp-duplicate-reply', 'gateway-unreachable', 'control-plane-unreachable', 'metallb-pool-conflict']) {

@@ -66,14 +66,27 @@ export function check(model: Model, ctx: CheckContext): CheckResult {
     });
   }
 
-  // With an expired certificate found, the errors elsewhere are its consequences: attach them to it.
-  const target = findings.find((f) => f.subject.level === 'host');
+  // With an expired certificate found, a host's own x509 errors (kubelet failing with its expired client
+  // certificate) belong to that host's finding; errors elsewhere are consequences of the first one.
   const logEvidence = (h: LogHit): Evidence => (h.pointer !== undefined ? { path: h.path, pointer: h.pointer, excerpt: [h.text] } : { path: h.path, line: h.line, excerpt: [h.text] });
   const kubectlEvidence = kubectl.slice(0, 1).map((i): Evidence => ({ path: bundlePath.manifest(), pointer: `/items/${i.index}/stderr`, excerpt: jsonExcerpt({ path: i.path, stderr: i.stderr.split('\n')[0] }) }));
-  if (target) {
-    const seenBy = [...new Set(hits.map((h) => hostOfHit(model, h)).filter((h): h is string => h !== undefined))];
-    target.evidence.push(...kubectlEvidence, ...hits.slice(-2).map(logEvidence));
-    if (seenBy.length > 0) target.values!.what += ja ? `。x509 エラーを記録したホスト: ${seenBy.join(', ')}` : `; x509 errors logged on ${seenBy.join(', ')}`;
+  const hostFindings = findings.filter((f) => f.subject.level === 'host');
+  if (hostFindings.length > 0) {
+    const own = new Map<string, LogHit[]>();
+    const rest: LogHit[] = [];
+    for (const h of hits) {
+      const host = hostOfHit(model, h);
+      if (host !== undefined && hostFindings.some((f) => f.subject.name === host)) own.set(host, [...(own.get(host) ?? []), h]);
+      else rest.push(h);
+    }
+    const [target] = hostFindings;
+    for (const f of hostFindings) {
+      const mine = own.get(f.subject.name) ?? [];
+      const others = f === target ? rest : [];
+      f.evidence.push(...(f === target ? kubectlEvidence : []), ...mine.slice(-2).map(logEvidence), ...others.slice(-2).map(logEvidence));
+      const seenBy = [...new Set([...mine, ...others].map((h) => hostOfHit(model, h)).filter((h): h is string => h !== undefined))];
+      if (seenBy.length > 0) f.values!.what += ja ? `。証明書エラーを記録したホスト: ${seenBy.join(', ')}` : `; certificate errors logged on ${seenBy.join(', ')}`;
+    }
     return { findings };
   }
   const byHost = new Map<string, LogHit[]>();
