@@ -39,6 +39,15 @@ export interface ItemRecord {
   truncated?: boolean;
   /** Values removed per redactor name; never the values themselves. */
   redactions?: Record<string, number>;
+  /**
+   * Attachments only: how `host` was decided. `given` by the user (`--attach cp1:FILE`), `inferred` because
+   * the content names exactly one inventory host. Absent when the attachment belongs to no host.
+   */
+  hostAttribution?: 'given' | 'inferred';
+  /** For an inferred host: what in the content named it. */
+  hostAttributionReason?: string;
+  /** Attachments only: added to an existing bundle by `labsnap attach`, after the collection. */
+  addedLater?: boolean;
 }
 
 export interface ArpProbeRecord {

@@ -7,6 +7,7 @@ import { bundlePath } from '../../../../bundle/layout.js';
 import { jsonExcerpt } from '../../../engine/evidence.js';
 import type { CheckContext, CheckResult, FindingDraft, LogHit } from '../../../engine/types.js';
 import { certificateInputs, certificates, failedKubeItems, type CertView } from '../../../model/kubeadm.js';
+import { attachmentHost } from '../../../model/attachments.js';
 import type { Model } from '../../../model/model.js';
 import type { Evidence, ObjectRef } from '../../../report/types.js';
 
@@ -15,6 +16,8 @@ const NOT_YET_VALID = /is before|certificate is not yet valid|not valid yet/;
 
 function hostOfHit(model: Model, hit: LogHit): string | undefined {
   if (hit.host !== undefined) return hit.host;
+  const attached = attachmentHost(model, hit.path);
+  if (attached) return attached.host;
   if (hit.namespace !== undefined && hit.pod !== undefined) {
     const node = model.pods().find((p) => p.namespace === hit.namespace && p.name === hit.pod)?.obj.spec?.nodeName;
     const host = node !== undefined ? model.node(node)?.host?.name ?? node : undefined;
@@ -96,10 +99,13 @@ export function check(model: Model, ctx: CheckContext): CheckResult {
   }
   for (const [key, list] of byHost) {
     const isHost = model.host(key) !== undefined;
+    const inferredFrom = [...new Set(list.filter((h) => h.host === undefined && attachmentHost(model, h.path)?.inferred).map((h) => h.path))];
+    const inferredNote = inferredFrom.length === 0 ? '' : ja ? `（${inferredFrom.join(', ')} の内容から ${key} のものと推定）` : ` (${inferredFrom.join(', ')} attributed to ${key}: inferred from its content)`;
     findings.push({
       subject: isHost ? { level: 'host', name: key } : { level: 'cluster', name: key },
-      evidence: list.slice(-3).map(logEvidence),
-      values: { what: ja ? `x509「certificate has expired」エラー ${list.length} 件（期限切れの証明書はバンドルの pki には見当たらない: kubelet のクライアント証明書などを確認）` : `${list.length} x509 "certificate has expired" error(s); no expired certificate among the collected pki files (check kubelet's client certificate)` },
+      // A host inferred from an attachment's content shows the manifest's record of that inference.
+      evidence: [...list.slice(-3).map(logEvidence), ...[...new Set(list.map((h) => attachmentHost(model, h.path)?.evidence ?? null))].filter((e): e is Evidence => e !== null)],
+      values: { what: (ja ? `x509「certificate has expired」エラー ${list.length} 件（期限切れの証明書はバンドルの pki には見当たらない: kubelet のクライアント証明書などを確認）` : `${list.length} x509 "certificate has expired" error(s); no expired certificate among the collected pki files (check kubelet's client certificate)`) + inferredNote },
     });
   }
   if (kubectl.length > 0 && findings.length === 0) {
