@@ -109,7 +109,76 @@ export interface Lab {
   restoreCommand(host: string, cmd: string): Promise<void>;
   /** SSH logins sshd accepted so far on a host: the number of SSH connections. */
   acceptedLogins(host: string): Promise<number>;
+  /**
+   * The host's state as its own processes see it (sshd's network, mount and UTS namespaces): kernel
+   * settings, modules, links, addresses, routes, bridge VLANs, nftables, and path, mode, size, mtime and
+   * hash of everything under /etc and the kubelet and containerd state folders. One entry per line.
+   */
+  snapshot(host: string): Promise<HostSnapshot>;
   teardown(): Promise<void>;
+}
+
+/** `section: key` → value. */
+export type HostSnapshot = Map<string, string>;
+
+/** Folders whose every file the read-only proof hashes: what the collector reads, and all of /etc. */
+export const SNAPSHOT_DIRS = ['/etc', '/var/lib/kubelet', '/var/lib/containerd'];
+
+const SNAPSHOT_SCRIPT = `
+section() { printf '\\n@@ %s\\n' "$1"; }
+section sysctl; sysctl -a 2>/dev/null | sort
+section lsmod; lsmod 2>/dev/null | tail -n +2 | awk '{print $1, $2}' | sort
+# A bridge's timers tick by themselves; everything else of a link is configuration.
+section link; ip -d -o link show | sed -E 's/ [a-z_]+_timer +[0-9.]+//g; s/ *$//'
+section addr; ip -d -o addr show | sed 's/ *$//'
+section route; ip -d route show table all
+section bridge-vlan; bridge -d vlan show 2>&1
+section nft; nft list ruleset 2>&1
+for d in "$@"; do
+  [ -d "$d" ] || { section "files $d"; echo "(absent)"; continue; }
+  section "files $d"
+  find "$d" -xdev -printf '%p %y %m %s %T@\\n' | sort
+  section "hash $d"
+  find "$d" -xdev -type f -print0 | sort -z | xargs -0 -r sha256sum
+done
+`;
+
+/** Lines of a snapshot script's output as `section: line` keys (a line's own text is its key). */
+function parseSnapshot(text: string): HostSnapshot {
+  const out: HostSnapshot = new Map();
+  let section = '';
+  for (const line of text.split('\n')) {
+    if (line.startsWith('@@ ')) {
+      section = line.slice(3);
+      continue;
+    }
+    if (line.trim() === '') continue;
+    // sysctl: key = value; files: path first; hashes: path last; everything else: the whole line.
+    if (section === 'sysctl') {
+      const eq = line.indexOf(' = ');
+      out.set(`sysctl: ${eq < 0 ? line : line.slice(0, eq)}`, eq < 0 ? '' : line.slice(eq + 3));
+    } else if (section.startsWith('files ')) {
+      const sp = line.indexOf(' ');
+      out.set(`${section}: ${line.slice(0, sp)}`, line.slice(sp + 1));
+    } else if (section.startsWith('hash ')) {
+      out.set(`${section}: ${line.slice(66)}`, line.slice(0, 64));
+    } else {
+      out.set(`${section}: ${line}`, '');
+    }
+  }
+  return out;
+}
+
+/** What differs between two snapshots, ignoring keys in `noise` (values that change on their own). */
+export function snapshotChanges(before: HostSnapshot, after: HostSnapshot, noise: ReadonlySet<string> = new Set()): string[] {
+  const changes: string[] = [];
+  for (const [k, v] of before) {
+    if (noise.has(k)) continue;
+    if (!after.has(k)) changes.push(`gone: ${k}${v ? ` = ${v}` : ''}`);
+    else if (after.get(k) !== v) changes.push(`changed: ${k}: ${v} -> ${after.get(k)}`);
+  }
+  for (const [k, v] of after) if (!noise.has(k) && !before.has(k)) changes.push(`new: ${k}${v ? ` = ${v}` : ''}`);
+  return changes;
 }
 
 function findSshd(): string | null {
@@ -394,6 +463,12 @@ export async function setupLab(options: LabOptions = TEST_LAB, owner: number | n
       async acceptedLogins(host) {
         const log = await fs.readFile(lab.host(host).logPath, 'utf8').catch(() => '');
         return log.split('\n').filter((l) => /Accepted publickey for /.test(l)).length;
+      },
+      async snapshot(host) {
+        // sshd's namespaces are the host's: its /etc and /var overlays, its network, its hostname.
+        const pid = (await fs.readFile(path.join(dir, 'hosts', host, 'sshd.pid'), 'utf8')).trim();
+        const { stdout } = await run('nsenter', ['-t', pid, '-m', '-n', '-u', 'sh', '-c', SNAPSHOT_SCRIPT, 'snapshot', ...SNAPSHOT_DIRS], { maxBuffer: 256 * 1024 * 1024 });
+        return parseSnapshot(stdout);
       },
       teardown: () => teardownLab(id),
     };
