@@ -58,6 +58,7 @@ describe.skipIf(skip !== null)('netns lab: labsnap collect over SSH, then analyz
   let lab: Lab;
   let vip: string;
   const loginsBefore = new Map<string, number>();
+  const shellsBefore = new Map<string, number>();
 
   beforeAll(async () => {
     const stale = await sweepLabs();
@@ -89,6 +90,7 @@ describe.skipIf(skip !== null)('netns lab: labsnap collect over SSH, then analyz
     const original = path.join(REPO_ROOT, 'fixtures', 'hosts', 'netns-lab', 'cp1', 'kubectl', 'custom', 'ipaddresspools.metallb.io.json');
     await fs.copyFile(original, pools);
     for (const name of lab.hosts.keys()) loginsBefore.set(name, await lab.acceptedLogins(name));
+    for (const name of lab.hosts.keys()) shellsBefore.set(name, await lab.shellStarts(name));
   });
 
   async function writeInventory(name: string, knownHosts: string): Promise<string> {
@@ -166,7 +168,11 @@ describe.skipIf(skip !== null)('netns lab: labsnap collect over SSH, then analyz
   }
 
   async function expectOneConnectionPerHost(names: string[]): Promise<void> {
-    for (const name of names) expect(await lab.acceptedLogins(name), `SSH logins on ${name}`).toBe(loginsBefore.get(name)! + 1);
+    for (const name of names) {
+      expect(await lab.acceptedLogins(name), `SSH logins on ${name}`).toBe(loginsBefore.get(name)! + 1);
+      // One batch shell per host: the cluster part on cp1 and the ARP capture on pve included.
+      expect(await lab.shellStarts(name), `login shell starts on ${name}`).toBe(shellsBefore.get(name)! + 1);
+    }
   }
 
   it('1. healthy: the VIP is answered by exactly one MAC, and nothing is wrong', async () => {

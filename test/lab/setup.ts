@@ -6,8 +6,9 @@
 //
 // Every host namespace runs its own OpenSSH sshd (key auth only, host keys in a known_hosts file written
 // here) in a private mount and UTS namespace: its own hostname, /etc and /var overlays holding the host's
-// files from fixtures/hosts/<scenario>/_files/<host>/, and a passwd whose root logs in with /bin/sh and
-// an empty home, so no ~/.bashrc of this machine runs for each command. Commands that need a real
+// files from fixtures/hosts/<scenario>/_files/<host>/, and a passwd whose root logs in with the lab's own
+// login shell (it logs each start, sleeps as long as hosts/<host>/login-shell.delay says, then is /bin/sh)
+// and an empty home, so no ~/.bashrc of this machine runs. Commands that need a real
 // cluster or Proxmox answer from fixtures/hosts/<scenario>/<host>/ through the PATH shim of the sshd
 // harness; everything else (ip, bridge, ss, sysctl, ping, tcpdump, arping) runs for real in the namespace.
 //
@@ -21,7 +22,7 @@ import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs, promisify } from 'node:util';
 import type { HostRole } from '../../bundle/manifest.js';
-import { DISPATCHER, FIXTURE_HOSTS_DIR, fakeHostSshdConfig, generateKey } from '../helpers/sshd.js';
+import { DISPATCHER, FIXTURE_HOSTS_DIR, fakeHostSshdConfig, generateKey, loginShellScript } from '../helpers/sshd.js';
 import { labDir, processAlive, readState, teardownLab, type LabState } from './teardown.js';
 
 const run = promisify(execFile);
@@ -109,6 +110,10 @@ export interface Lab {
   restoreCommand(host: string, cmd: string): Promise<void>;
   /** SSH logins sshd accepted so far on a host: the number of SSH connections. */
   acceptedLogins(host: string): Promise<number>;
+  /** Starts of root's login shell so far on a host, from the shell's own log. */
+  shellStarts(host: string): Promise<number>;
+  /** Makes every later start of the host's login shell take this long, like a slow ~/.bashrc (0: none). */
+  setLoginShellDelay(host: string, seconds: number): Promise<void>;
   /**
    * The host's state as its own processes see it (sshd's network, mount and UTS namespaces): kernel
    * settings, modules, links, addresses, routes, bridge VLANs, nftables, and path, mode, size, mtime and
@@ -380,9 +385,11 @@ export async function setupLab(options: LabOptions = TEST_LAB, owner: number | n
       }
       const rootHome = path.join(hostDir, 'root-home');
       await fs.mkdir(rootHome, { mode: 0o700 });
+      const loginShell = path.join(hostDir, 'login-shell');
+      await fs.writeFile(loginShell, loginShellScript(hostDir), { mode: 0o755 });
       await fs.writeFile(
         path.join(overlay, 'etc', 'upper', 'passwd'),
-        passwd.replace(/^root:([^:]*):0:0:([^:]*):[^:]*:[^\n]*$/m, `root:$1:0:0:$2:${rootHome}:/bin/sh`),
+        passwd.replace(/^root:([^:]*):0:0:([^:]*):[^:]*:[^\n]*$/m, `root:$1:0:0:$2:${rootHome}:${loginShell}`),
         { mode: 0o644 },
       );
 
@@ -464,6 +471,15 @@ export async function setupLab(options: LabOptions = TEST_LAB, owner: number | n
         const log = await fs.readFile(lab.host(host).logPath, 'utf8').catch(() => '');
         return log.split('\n').filter((l) => /Accepted publickey for /.test(l)).length;
       },
+      async shellStarts(host) {
+        const log = await fs.readFile(path.join(dir, 'hosts', lab.host(host).name, 'login-shell.log'), 'utf8').catch(() => '');
+        return log.split('\n').filter((l) => l.startsWith('start ')).length;
+      },
+      async setLoginShellDelay(host, seconds) {
+        const file = path.join(dir, 'hosts', lab.host(host).name, 'login-shell.delay');
+        if (seconds > 0) await fs.writeFile(file, `${seconds}\n`);
+        else await fs.rm(file, { force: true });
+      },
       async snapshot(host) {
         // sshd's namespaces are the host's: its /etc and /var overlays, its network, its hostname.
         const pid = (await fs.readFile(path.join(dir, 'hosts', host, 'sshd.pid'), 'utf8')).trim();
@@ -500,7 +516,14 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
   const options = values.workers ? workersLab(Number(values.workers), values.subnet) : TEST_LAB;
   const lab = await setupLab(options, values.owner ? Number(values.owner) : null);
   if (values.json) {
-    const hosts = [...lab.hosts.values()].map((h) => ({ name: h.name, address: h.address, roles: h.roles, logPath: h.logPath }));
+    const hosts = [...lab.hosts.values()].map((h) => ({
+      name: h.name,
+      address: h.address,
+      roles: h.roles,
+      logPath: h.logPath,
+      shellLog: path.join(lab.dir, 'hosts', h.name, 'login-shell.log'),
+      shellDelayFile: path.join(lab.dir, 'hosts', h.name, 'login-shell.delay'),
+    }));
     console.log(JSON.stringify({ id: lab.id, dir: lab.dir, clientKeyPath: lab.clientKeyPath, knownHostsPath: lab.knownHostsPath, home: lab.home, hosts }));
   } else {
     console.log(`lab ${lab.id} is up in ${lab.dir}`);
