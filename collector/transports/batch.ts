@@ -21,8 +21,9 @@ const GUARD = 'command -v timeout >/dev/null 2>&1 && exec timeout -s KILL "$1" s
 /**
  * The script's fixed part. Everything the host writes to the channel after the ready line comes from the
  * emitter (fd 4); the shell's own stdout goes to /dev/null so no stray output can enter the stream.
- * Per item the folder holds: .o (the tail of stdout, at most the cap), .n (stdout's total size), .e
- * (stderr), .c (exit code). The folder is 0700 and removed when the shell ends for any reason.
+ * Per item the folder holds: .o (the tail of stdout, at most the cap), .d (dd's count of stdout's total
+ * size), .e (stderr), .c (exit code). The folder is 0700 and removed when the shell ends for any reason.
+ * Every process counts on a busy host: an item costs its command, `timeout`, `dd`, `tail` and one `cat`.
  */
 export function batchPreamble(nonce: string): string {
   return `fail() { printf 'labsnap-batch-fail ${nonce} %s\\n' "$1"; exit 97; }
@@ -33,19 +34,20 @@ trap '[ -z "$e" ] || kill "$e" 2>/dev/null; rm -rf "$d"' EXIT
 trap 'exit 1' HUP INT TERM PIPE
 mkfifo "$d/q" 2>/dev/null || fail "cannot create a FIFO in $d (mkfifo)"
 exec 3<>"$d/q"
-for t in cat wc tail tee dd date; do command -v "$t" >/dev/null 2>&1 || fail "$t is not installed"; done
+for t in cat wc tail dd; do command -v "$t" >/dev/null 2>&1 || fail "$t is not installed"; done
 G=${shq(GUARD)}
 emit() {
-  while IFS=' ' read -r id t0 t1; do
+  while IFS=' ' read -r id k; do
     f="$d/$id"
-    c=$(cat "$f.c" 2>/dev/null); [ -n "$c" ] || c=-
-    n=$(cat "$f.n" 2>/dev/null); [ -n "$n" ] || n=0
-    o=$(wc -c <"$f.o" 2>/dev/null); o=$((o + 0))
-    r=$(wc -c <"$f.e" 2>/dev/null); r=$((r + 0)); [ "$r" -gt ${STDERR_LIMIT} ] && r=${STDERR_LIMIT}
-    printf 'labsnap-item %s %s %s %s %s %s %s\\n' "$id" "$c" "$((n + 0))" "$t0" "$t1" "$o" "$r"
+    c=-; [ -s "$f.c" ] && read -r c <"$f.c"
+    n=-
+    if [ -s "$f.d" ]; then while read -r l; do case $l in *" bytes"*) n=\${l%% bytes*};; esac; done <"$f.d"; fi
+    case $n in ''|*[!0-9]*) n=-; o=$(wc -c <"$f.o" 2>/dev/null); o=$((o + 0));; *) o=$n; [ "$o" -gt "$k" ] && o=$k;; esac
+    r=0; if [ -s "$f.e" ]; then r=$(wc -c <"$f.e"); r=$((r + 0)); [ "$r" -gt ${STDERR_LIMIT} ] && r=${STDERR_LIMIT}; fi
+    printf 'labsnap-item %s %s %s %s %s\\n' "$id" "$c" "$n" "$o" "$r"
     [ "$o" -gt 0 ] && cat "$f.o"
     [ "$r" -gt 0 ] && dd if="$f.e" bs="$r" count=1 2>/dev/null
-    rm -f "$f.o" "$f.n" "$f.e" "$f.c" "$f.p"
+    : >"$f.o"
   done
 }
 emit <&3 >&1 2>/dev/null &
@@ -54,13 +56,8 @@ exec 4>&1 >/dev/null
 r() {
   (
     f="$d/$1"
-    t0=$(date +%s%N 2>/dev/null)
-    if ! mkfifo "$f.p" 2>"$f.e"; then printf '%s - -\\n' "$1" >&3; exit 1; fi
-    tail -c "$4" <"$f.p" >"$f.o" &
-    { if [ "$2" = 1 ]; then sudo -n sh -c "$G" "$5" "$3"; else sh -c "$G" "$5" "$3"; fi; echo $? >"$f.c"; } </dev/null 2>"$f.e" | tee "$f.p" | wc -c >"$f.n"
-    wait
-    t1=$(date +%s%N 2>/dev/null)
-    printf '%s %s %s\\n' "$1" "\${t0:--}" "\${t1:--}" >&3
+    { if [ "$2" = 1 ]; then sudo -n sh -c "$G" "$5" "$3"; else sh -c "$G" "$5" "$3"; fi; echo $? >"$f.c"; } </dev/null 2>"$f.e" | dd bs=65536 2>"$f.d" | tail -c "$4" >"$f.o"
+    printf '%s %s\\n' "$1" "$4" >&3
   ) </dev/null >/dev/null 2>&1 4>&- &
 }
 printf 'labsnap-batch-ready ${nonce} ${BATCH_PROTOCOL}\\n' >&4
@@ -75,21 +72,15 @@ export function itemLine(id: number, command: string, sudo: boolean, remoteLimit
 export interface BatchFrame {
   id: number;
   exitCode: number | null;
-  totalBytes: number;
-  /** Host clock in ns at start and end, when the host's `date` has %N. */
-  hostStartNs: bigint | null;
-  hostEndNs: bigint | null;
+  /** stdout's size before the cap; null when the host's `dd` did not say. */
+  totalBytes: number | null;
   stdout: Buffer;
   stderr: Buffer;
 }
 
-const HEADER = /^labsnap-item (\d+) (-|\d+) (\d+) (\S+) (\S+) (\d+) (\d+)$/;
+const HEADER = /^labsnap-item (\d+) (-|\d+) (-|\d+) (\d+) (\d+)$/;
 /** A header line is short; anything longer is not one. */
 const MAX_HEADER = 512;
-
-function ns(value: string): bigint | null {
-  return /^\d{10,}$/.test(value) ? BigInt(value) : null;
-}
 
 /**
  * Reads the host's side of the channel: junk a login shell printed before the ready line is skipped,
@@ -150,10 +141,10 @@ export class FrameReader {
       }
       const m = HEADER.exec(line);
       if (!m) throw new Error(`the batch shell sent a line that is not an item header: ${JSON.stringify(line.slice(0, 80))}`);
-      const outLen = Number(m[6]);
-      const errLen = Number(m[7]);
+      const outLen = Number(m[4]);
+      const errLen = Number(m[5]);
       this.frame = {
-        head: { id: Number(m[1]), exitCode: m[2] === '-' ? null : Number(m[2]), totalBytes: Number(m[3]), hostStartNs: ns(m[4]!), hostEndNs: ns(m[5]!) },
+        head: { id: Number(m[1]), exitCode: m[2] === '-' ? null : Number(m[2]), totalBytes: m[3] === '-' ? null : Number(m[3]) },
         outLen,
         errLen,
         chunks: [],
@@ -319,20 +310,20 @@ export class BatchSession {
             resolve({ outcome: null, reason });
             return;
           }
-          let hostMs: number | null = null;
-          if (frame?.hostStartNs != null && frame.hostEndNs != null && frame.hostEndNs >= frame.hostStartNs) {
-            hostMs = Number((frame.hostEndNs - frame.hostStartNs) / 1_000_000n);
-          }
+          const stdout = frame?.stdout ?? Buffer.alloc(0);
+          const counted = frame?.totalBytes ?? null;
+          // Without dd's count, a full cap is the only sign that output was cut.
+          const truncated = counted !== null ? counted > options.maxBytes : options.maxBytes > 0 && stdout.length >= options.maxBytes;
           resolve({
             outcome: {
               exitCode: p.timedOut ? null : (frame?.exitCode ?? null),
-              stdout: frame?.stdout ?? Buffer.alloc(0),
+              stdout,
               stderr: (frame?.stderr ?? Buffer.alloc(0)).toString('utf8').slice(0, STDERR_LIMIT),
-              truncated: frame !== null && frame.totalBytes > options.maxBytes,
+              truncated,
               timedOut: p.timedOut,
               startedAt,
-              durationMs: p.timedOut ? durationMs : (hostMs ?? durationMs),
-              totalBytes: frame?.totalBytes ?? 0,
+              durationMs,
+              totalBytes: counted ?? stdout.length,
             },
             reason: frame === null ? reason : null,
           });

@@ -69,16 +69,17 @@ function hostKeyPreference(known: string[]): HostKeyAlgorithm[] {
 // process group.
 const GUARD = 'command -v timeout >/dev/null 2>&1 && exec timeout -s KILL "$1" sh -c "$0"; exec sh -c "$0"';
 
+/** The host-side limit of a command: a little longer than ours, so the local timeout reports first. */
+export function remoteLimitSeconds(timeoutMs: number): number {
+  return Math.ceil(timeoutMs / 1000) + 1;
+}
+
 /**
  * The exact line sent to the server: the user's login shell runs it, so it must be neutral to that shell.
  * stdin comes from /dev/null so a command that reads it ends at once; sending EOF on the channel instead
  * would make ssh2 drop the signal request for a timed-out command. The remote limit is a little longer
  * than ours, so the local timeout reports first and the remote one only cleans up.
  */
-export function remoteLimitSeconds(timeoutMs: number): number {
-  return Math.ceil(timeoutMs / 1000) + 1;
-}
-
 export function remoteCommandLine(command: string, sudo: boolean, timeoutMs: number): string {
   const remoteLimit = remoteLimitSeconds(timeoutMs);
   // `exec` spares the login shell's fork: a command costs the host as few processes as possible.

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { BATCH_PROTOCOL, BatchSession, FrameReader, type BatchFrame } from '../../collector/transports/batch.js';
 
 function frameBytes(id: number, out: Uint8Array, err: Uint8Array, code: number | null): Buffer {
-  const head = `labsnap-item ${id} ${code ?? '-'} ${out.length} 1700000000000000000 1700000000500000000 ${out.length} ${err.length}\n`;
+  const head = `labsnap-item ${id} ${code ?? '-'} ${out.length} ${out.length} ${err.length}\n`;
   return Buffer.concat([Buffer.from(head), Buffer.from(out), Buffer.from(err)]);
 }
 
@@ -30,7 +30,7 @@ describe('batch frames', () => {
   it('come back exactly as sent, whatever they contain and wherever the stream is cut', () => {
     const bytes = fc.uint8Array({ maxLength: 300 });
     // Outputs that look like the protocol itself are the interesting ones.
-    const tricky = fc.constantFrom(Buffer.from('labsnap-item 1 0 3 - - 3 0\n'), Buffer.from(`labsnap-batch-ready n ${BATCH_PROTOCOL}\n`), Buffer.from('\n\n'), Buffer.alloc(0));
+    const tricky = fc.constantFrom(Buffer.from('labsnap-item 1 0 3 3 0\n'), Buffer.from(`labsnap-batch-ready n ${BATCH_PROTOCOL}\n`), Buffer.from('\n\n'), Buffer.alloc(0));
     const output = fc.oneof(bytes, tricky.map((b) => new Uint8Array(b)));
     fc.assert(
       fc.property(fc.array(fc.tuple(output, output, fc.option(fc.integer({ min: 0, max: 255 }))), { maxLength: 8 }), fc.array(fc.integer({ min: 1, max: 64 }), { minLength: 1 }), fc.string({ maxLength: 40 }), (items, cuts, junk) => {
@@ -48,7 +48,6 @@ describe('batch frames', () => {
         expect(got.map((f) => [f.id, f.exitCode, Buffer.from(f.stdout).toString('hex'), Buffer.from(f.stderr).toString('hex'), f.totalBytes])).toEqual(
           items.map(([o, e, c], i) => [i + 1, c, Buffer.from(o).toString('hex'), Buffer.from(e).toString('hex'), o.length]),
         );
-        expect(got.every((f) => f.hostEndNs! - f.hostStartNs! === 500_000_000n)).toBe(true);
       }),
     );
   });

@@ -210,7 +210,7 @@ describe.skipIf(skip !== null)('SSH transport against a real sshd', () => {
     it('keeps outputs apart even when they contain the frame headers and arbitrary bytes', async () => {
       const c = await connectSsh(lab.spec('alpha'), lab.connectOptions());
       try {
-        const fake = 'labsnap-item 1 0 5 - - 5 0\nlabsnap-batch-ready x 1\n';
+        const fake = 'labsnap-item 1 0 5 5 0\nlabsnap-batch-ready x 1\n';
         const runs = await Promise.all([
           c.exec(`printf '${fake.replace(/\n/g, '\\n')}'; printf 'also on stderr\\n' >&2`, EXEC),
           c.exec('head -c 70000 /dev/urandom | tee /dev/stderr | sha256sum', EXEC),
@@ -231,7 +231,7 @@ describe.skipIf(skip !== null)('SSH transport against a real sshd', () => {
     });
 
     it('skips what a chatty login shell prints before the batch starts', async () => {
-      const host = await lab.addHost({ name: 'chatty', loginShellBanner: 'Welcome!\nlabsnap-item 9 0 0 - - 0 0\n' });
+      const host = await lab.addHost({ name: 'chatty', loginShellBanner: 'Welcome!\nlabsnap-item 9 0 0 0 0\n' });
       const c = await connectSsh(lab.spec('chatty'), lab.connectOptions());
       try {
         const out = await c.exec('echo fine', EXEC);
