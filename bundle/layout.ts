@@ -36,6 +36,10 @@ export const HOST_CMD = {
   tcpApiserver: 'tcp-apiserver.txt',
   kubeadmTokenList: 'kubeadm-token-list.txt',
   kubeadmCertsCheckExpiration: 'kubeadm-certs-check-expiration.txt',
+  /** Only the CERTIFICATE blocks of kubelet's client certificate file (it holds the key too). */
+  kubeletClientCert: 'kubelet-client-cert.pem',
+  /** Only the CERTIFICATE blocks of kubelet's serving certificate. */
+  kubeletServingCert: 'kubelet-serving-cert.pem',
   pveversion: 'pveversion.txt',
   qmList: 'qm-list.txt',
   pveFirewallStatus: 'pve-firewall-status.txt',

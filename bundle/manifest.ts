@@ -13,6 +13,13 @@ export interface HostRecord {
   hostKeyFingerprint?: string | null;
   /** Host clock minus the collector's clock at collection, in ms. */
   clockOffsetMs?: number | null;
+  /**
+   * How commands reached the host: `batch` (one `sh -s` on one SSH channel ran every item), `per-item`
+   * (a channel and login shell per item), `local` (this machine). Absent in bundles of older versions.
+   */
+  collection?: 'batch' | 'per-item' | 'local' | null;
+  /** Why the batch could not start or ended early. */
+  collectionNote?: string | null;
 }
 
 export interface ItemRecord {
@@ -32,6 +39,15 @@ export interface ItemRecord {
   truncated?: boolean;
   /** Values removed per redactor name; never the values themselves. */
   redactions?: Record<string, number>;
+  /**
+   * Attachments only: how `host` was decided. `given` by the user (`--attach cp1:FILE`), `inferred` because
+   * the content names exactly one inventory host. Absent when the attachment belongs to no host.
+   */
+  hostAttribution?: 'given' | 'inferred';
+  /** For an inferred host: what in the content named it. */
+  hostAttributionReason?: string;
+  /** Attachments only: added to an existing bundle by `labsnap attach`, after the collection. */
+  addedLater?: boolean;
 }
 
 export interface ArpProbeRecord {

@@ -11,6 +11,7 @@ import { BundleStaging, exists, writeBundle, type WrittenBundle } from '../bundl
 import { InternalError, UsageError, errorMessage } from '../common/errors.js';
 import { packageInfo } from '../common/package-root.js';
 import { captureItem, captureReadyCommand, probeCommand, runArp } from './arp.js';
+import { attributeAttachment, parseAttachArg, unknownHostPrefix } from './attachments.js';
 import { DEFAULT_HOST_KUBECONFIG, loadInventory, type Inventory, type InventoryHost, type KubeAccess } from './inventory.js';
 import { Kubectl, collectCluster, describeClusterPlan, planVersion } from './kube.js';
 import { describeItem, planHost, type HostPlanItem } from './plan.js';
@@ -172,13 +173,20 @@ interface Attachment {
   file: string;
   name: string;
   given: string;
+  /** The host given before the colon (`cp1:kubeadm-init.log`); null to infer one from the content. */
+  host: string | null;
 }
 
-async function checkAttachments(opts: CollectOptions): Promise<Attachment[]> {
+async function checkAttachments(opts: CollectOptions, hostNames: readonly string[]): Promise<Attachment[]> {
   const seen = new Map<string, string>();
   const out: Attachment[] = [];
   for (const given of opts.attach) {
-    const file = resolve(opts.cwd, given);
+    const arg = parseAttachArg(given, hostNames);
+    const file = resolve(opts.cwd, arg.file);
+    if (arg.host === null && !(await exists(file))) {
+      const unknown = unknownHostPrefix(given, hostNames);
+      if (unknown !== null) throw new UsageError(`--attach ${given}: ${unknown} is not a host of the inventory (hosts: ${hostNames.join(', ')}), and no file ${given} exists`);
+    }
     let name: string;
     try {
       name = segment(basename(file), 'attachment name');
@@ -191,7 +199,7 @@ async function checkAttachments(opts: CollectOptions): Promise<Attachment[]> {
     const other = seen.get(name);
     if (other !== undefined) throw new UsageError(`--attach ${given}: another attachment (${other}) is also named ${name}; rename one of them`);
     seen.set(name, given);
-    out.push({ file, name, given });
+    out.push({ file, name, given, host: arg.host });
   }
   return out;
 }
@@ -241,7 +249,7 @@ function dryRunText(lab: Lab, opts: CollectOptions, attachments: Attachment[]): 
   }
   if (attachments.length > 0) {
     lines.push('', '== attachments ==');
-    for (const a of attachments) lines.push(`  ${bundlePath.attachment(a.name)}  <-  ${a.given}`);
+    for (const a of attachments) lines.push(`  ${bundlePath.attachment(a.name)}  <-  ${a.given}${a.host ? `  (host ${a.host})` : '  (host inferred from its content, if it names exactly one)'}`);
   }
   return `${lines.join('\n')}\n`;
 }
@@ -266,7 +274,7 @@ async function readAttachment(file: string, maxBytes: number): Promise<{ data: B
 
 export async function collect(opts: CollectOptions, progress: CollectProgress, signal: AbortSignal): Promise<CollectResult> {
   const lab = await resolveLab(opts);
-  const attachments = await checkAttachments(opts);
+  const attachments = await checkAttachments(opts, lab.targets.map((t) => t.host.name));
   if (opts.dryRun) return { dryRun: dryRunText(lab, opts, attachments), bundle: null, manifest: null, gaps: [], warnings: [] };
 
   const collectedAt = opts.now?.() ?? new Date();
@@ -411,11 +419,17 @@ export async function collect(opts: CollectOptions, progress: CollectProgress, s
       const path = bundlePath.attachment(a.name);
       const startedAt = new Date();
       const { data, truncated } = await readAttachment(a.file, opts.maxItemBytes);
+      const attribution = attributeAttachment(a.host, data, lab.targets.map((t) => ({ name: t.host.name, address: t.host.address })));
       const stored = await store.put(path, data);
-      store.record({ path, host: null, kind: 'attachment', source: a.given, status: 'ok', exitCode: null, stderr: null, startedAt: startedAt.toISOString(), durationMs: Date.now() - startedAt.getTime(), bytes: stored.bytes, sha256: stored.sha256, truncated, ...(stored.redactions && Object.keys(stored.redactions).length > 0 ? { redactions: stored.redactions } : {}) });
+      store.record({ path, host: null, kind: 'attachment', source: a.given, status: 'ok', exitCode: null, stderr: null, startedAt: startedAt.toISOString(), durationMs: Date.now() - startedAt.getTime(), bytes: stored.bytes, sha256: stored.sha256, truncated, ...(stored.redactions && Object.keys(stored.redactions).length > 0 ? { redactions: stored.redactions } : {}), ...attribution });
     }
 
     signal.removeEventListener('abort', closeAll);
+    for (const [name, p] of connections) {
+      const conn = await p.catch(() => null);
+      const way = conn?.collectionWay?.();
+      if (way) Object.assign(records.get(name)!, { collection: way.mode, collectionNote: way.note });
+    }
     await Promise.all(open.map((c) => c.close().catch(() => undefined)));
 
     const hosts = lab.targets.map((t) => records.get(t.host.name)!);

@@ -15,6 +15,9 @@ export interface InspectHost {
   error: string | null;
   hostKeyFingerprint: string | null;
   clockOffsetMs: number | null;
+  /** How commands reached the host (batch shell, a channel per item, this machine); null when unknown. */
+  collection: 'batch' | 'per-item' | 'local' | null;
+  collectionNote: string | null;
   items: StatusCounts;
   bytes: number;
 }
@@ -100,6 +103,8 @@ export function summarizeManifest(manifest: Manifest, bundle: string): InspectRe
       error: h.error ?? null,
       hostKeyFingerprint: h.hostKeyFingerprint ?? null,
       clockOffsetMs: h.clockOffsetMs ?? null,
+      collection: h.collection ?? null,
+      collectionNote: h.collectionNote ?? null,
       items: perHost.get(h.name)?.counts ?? zero(),
       bytes: perHost.get(h.name)?.bytes ?? 0,
     })),
@@ -159,6 +164,8 @@ export function renderInspect(r: InspectReport): string {
     const clock = h.clockOffsetMs !== null ? `, clock offset ${h.clockOffsetMs} ms` : '';
     out.push(`  ${h.reached ? 'ok ' : 'NOT'} ${h.name} (${h.address}; ${h.roles.join(', ') || 'no roles'}): ${counts(h.items)}, ${formatBytes(h.bytes)}${clock}`);
     if (!h.reached && h.error) out.push(`      ${h.error}`);
+    // Only the unusual is worth a line: items that did not all run in the host's one batch shell.
+    if (h.collectionNote) out.push(`      collected ${h.collection === 'per-item' ? 'one channel per item' : `in a batch shell`}: ${h.collectionNote}`);
   }
   out.push('', `Items: ${counts(r.items)}; ${r.truncated} truncated; ${formatBytes(r.itemBytes)} of output; ${r.entries} entries`);
   for (const p of r.arpProbes) {

@@ -143,6 +143,28 @@ export function tcpApiServerCommand(addresses: readonly string[]): string {
   return lines.join('\n');
 }
 
+/** kubelet's rotating client certificate: a symlink to a file holding the certificate and its private key. */
+export const KUBELET_CLIENT_CERT = '/var/lib/kubelet/pki/kubelet-client-current.pem';
+/** kubelet's self-signed serving certificate (its key is kubelet.key, never read). */
+export const KUBELET_SERVING_CERT = '/var/lib/kubelet/pki/kubelet.crt';
+
+/**
+ * Prints only the CERTIFICATE PEM blocks of a file, on the host, so no byte of a private key in the same
+ * file leaves it. A block is printed only once its END line is seen and every line between is base64: a
+ * cut-off certificate followed by a key prints nothing of either. Exit 3 when there is no certificate.
+ */
+export function certificateBlocksCommand(path: string): string {
+  const program = [
+    '{ sub(/\\r$/, "") }',
+    '$0 == "-----BEGIN CERTIFICATE-----" { b = $0 "\\n"; inb = 1; next }',
+    'inb && $0 == "-----END CERTIFICATE-----" { printf "%s%s\\n", b, $0; n++; inb = 0; b = ""; next }',
+    'inb && /^[A-Za-z0-9+\\/=]*$/ { b = b $0 "\\n"; next }',
+    '{ inb = 0; b = "" }',
+    'END { if (n == 0) { print "no CERTIFICATE block in " FILENAME > "/dev/stderr"; exit 3 } }',
+  ].join('\n');
+  return `awk ${shq(program)} ${shq(path)}`;
+}
+
 // Bootstrap token secrets are credentials; only the public token id is kept, masked on the host.
 const KUBEADM_TOKEN_LIST = [
   'out=$(kubeadm token list)',
@@ -192,6 +214,8 @@ export function planKubernetesNode(host: string, ctx: HostPlanContext): HostPlan
     cmd(host, 'crictlPs', 'crictl ps -a', true),
     cmd(host, 'crictlPods', 'crictl pods', true),
     cmd(host, 'tcpApiserver', tcpApiServerCommand(ctx.controlPlaneAddresses), true),
+    cmd(host, 'kubeletClientCert', certificateBlocksCommand(KUBELET_CLIENT_CERT), true),
+    cmd(host, 'kubeletServingCert', certificateBlocksCommand(KUBELET_SERVING_CERT), true),
   ];
 }
 

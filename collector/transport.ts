@@ -25,11 +25,21 @@ export interface ExecOutcome {
   totalBytes: number;
 }
 
+/** How commands reached a host, for the manifest's host record. */
+export interface CollectionWay {
+  /** batch: one `sh -s` on one channel ran every item; per-item: a channel (and login shell) per item; local: this machine. */
+  mode: 'batch' | 'per-item' | 'local';
+  /** Why the batch could not be used or ended early; null when nothing unusual happened. */
+  note: string | null;
+}
+
 export interface HostConnection {
   /** Runs one shell command line (POSIX sh) on the host. Never throws for a failing command. */
   exec(command: string, options: ExecOptions): Promise<ExecOutcome>;
   /** SHA256 fingerprint of the verified host key, as `SHA256:base64`; null for the local transport. */
   readonly hostKeyFingerprint: string | null;
+  /** How the commands run so far reached the host (absent: not known). */
+  collectionWay?(): CollectionWay;
   close(): Promise<void>;
 }
 
@@ -77,8 +87,12 @@ export interface SshConnectOptions {
   sshConfigPath?: string | null;
   /** Environment (HOME, SSH_AUTH_SOCK). */
   env: NodeJS.ProcessEnv;
-  /** Channels open at once on the connection. */
+  /** Commands running at once on the host (channels, or workers of the batch shell). */
   maxChannels: number;
+  /** Run commands through one batch shell per host (default true); false opens a channel per command. */
+  batch?: boolean;
+  /** How long the batch shell may take to start before items fall back to a channel each. */
+  batchStartTimeoutMs?: number;
 }
 
 export type ConnectSsh = (spec: SshHostSpec, options: SshConnectOptions) => Promise<HostConnection>;

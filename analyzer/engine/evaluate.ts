@@ -1,5 +1,6 @@
 // Runs one rule against the model: declarative `when:` matchers or a check module. Produces findings in
 // the report's language, or a skip with the reasons its inputs are missing. Never a silent pass.
+import { attachmentHost } from '../model/attachments.js';
 import type { Evidence, Finding, Lang, ObjectRef, ScopeLevel, Severity, SkippedRule } from '../report/types.js';
 import type { Model } from '../model/model.js';
 import { collection, type FactRecord } from './collections/index.js';
@@ -52,10 +53,12 @@ export function conditionHolds(value: unknown, c: Condition): boolean {
 
 function subjectOfHit(hit: LogHit, scope: ScopeLevel, model: Model): { level: ScopeLevel; name: string } {
   const named = hit.groups?.node ?? hit.groups?.host;
-  if (hit.host !== undefined) {
-    const host = model.host(hit.host);
+  // An attachment the manifest ties to a host speaks about that host.
+  const hostName = hit.host ?? attachmentHost(model, hit.path)?.host;
+  if (hostName !== undefined) {
+    const host = model.host(hostName);
     if (scope === 'node' && host?.node) return { level: 'node', name: host.node.name };
-    return { level: 'host', name: hit.host };
+    return { level: 'host', name: hostName };
   }
   if (named) return { level: scope === 'host' ? 'host' : 'node', name: named };
   if (hit.namespace !== undefined) return { level: 'namespace', name: hit.namespace };
@@ -114,7 +117,14 @@ function gatherDeclarative(rule: LoadedRule, model: Model, ctx: CheckContext): G
       return;
     }
     available = true;
-    for (const hit of hits.hits) add(subjectOfHit(hit, scope, model), hitEvidence(hit), undefined, hit.groups ?? {});
+    for (const hit of hits.hits) {
+      const subject = subjectOfHit(hit, scope, model);
+      add(subject, hitEvidence(hit), undefined, hit.groups ?? {});
+      // A host inferred from an attachment's content is named as such, with the manifest's record of why.
+      const inferred = hit.host === undefined ? attachmentHost(model, hit.path)?.evidence : undefined;
+      const draft = bySubject.get(`${subject.level}\u0000${subject.name}`)!;
+      if (inferred && !draft.evidence.some((e) => e.pointer === inferred.pointer)) draft.evidence.push(inferred);
+    }
   });
   const drafts = [...bySubject.values()].map(({ count, ...d }) => ({ ...d, values: { ...d.values, count } }));
   return { drafts, available, missing };

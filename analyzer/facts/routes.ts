@@ -111,6 +111,8 @@ export const ROUTES: Route[] = [
   { name: 'kubeadm-token-list', matches: hostCmd(HOST_CMD.kubeadmTokenList), parse: text(parseKubeadmTokenList) },
   { name: 'kubeadm-certs', matches: hostCmd(HOST_CMD.kubeadmCertsCheckExpiration), parse: text(parseKubeadmCertsCheck) },
   { name: 'pki-certificate', matches: hostFileIn(HOST_FILE.pkiDir, /\.crt$/), parse: text(parsePemCertificates) },
+  { name: 'kubelet-client-cert', matches: hostCmd(HOST_CMD.kubeletClientCert), parse: text(parsePemCertificates) },
+  { name: 'kubelet-serving-cert', matches: hostCmd(HOST_CMD.kubeletServingCert), parse: text(parsePemCertificates) },
   { name: 'describe-node', matches: (ref) => ref.area === 'describe-node', parse: text(parseDescribeNodes) },
   { name: 'attachment', matches: (ref) => ref.area === 'attachment' && !/\.(pcap|pcapng|gz|tgz|zip)$/i.test(ref.name), parse: text(parseAttachment) },
   { name: 'arp-capture', matches: (ref) => ref.area === 'host-capture', binary: true, parse: (input) => parsePcap(input as Uint8Array) },

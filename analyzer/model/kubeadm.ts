@@ -50,7 +50,13 @@ export function clusterCas(model: Model): { host: HostView; path: string; spkiSh
   });
 }
 
-export type CertSource = 'pki' | 'check-expiration' | 'attachment';
+export type CertSource = 'pki' | 'check-expiration' | 'attachment' | 'kubelet';
+
+/** kubelet's certificates as collected on every node (certificate blocks only), by the name users know. */
+export const KUBELET_CERT_ITEMS = [
+  { cmd: HOST_CMD.kubeletClientCert, name: 'kubelet-client-current.pem' },
+  { cmd: HOST_CMD.kubeletServingCert, name: 'kubelet.crt' },
+] as const;
 
 export interface CertView {
   /** Host holding it; undefined for an attachment. */
@@ -80,6 +86,16 @@ export function certificates(model: Model, excerpt: (path: string, line: number,
       out.push({ host: ref.host, name, source: 'pki', notAfter: c.notAfter, evidence: { path, line: c.line, excerpt: [`subject ${c.subject}`, `notBefore ${c.notBefore ?? '?'}`, `notAfter ${c.notAfter}`] } });
     });
   }
+  for (const item of KUBELET_CERT_ITEMS) {
+    for (const path of model.artifacts.matchUsable(`hosts/*/cmd/${item.cmd}`)) {
+      const ref = classifyPath(path);
+      if (ref.area !== 'host-cmd') continue;
+      // The file holds the current certificate first; a chain's issuers follow it.
+      const cert = model.parsed<PemFile>(path)?.certificates[0];
+      if (!cert || cert.notAfter === null) continue;
+      out.push({ host: ref.host, name: item.name, source: 'kubelet', notAfter: cert.notAfter, evidence: { path, line: cert.line, excerpt: [`subject ${cert.subject}`, `notBefore ${cert.notBefore ?? '?'}`, `notAfter ${cert.notAfter}`] } });
+    }
+  }
   for (const host of controlPlanes(model)) {
     const path = bundlePath.hostCmd(host.name, HOST_CMD.kubeadmCertsCheckExpiration);
     const check = model.artifacts.usable(path) ? model.parsed<KubeadmCertsCheck>(path) : undefined;
@@ -99,7 +115,7 @@ export function certificates(model: Model, excerpt: (path: string, line: number,
 
 /** Inputs the certificate rules read, for the skip reason when none is there. */
 export function certificateInputs(model: Model): { usable: boolean; missing: string[] } {
-  const patterns = [`hosts/*/files${HOST_FILE.pkiDir}/**`, `hosts/*/cmd/${HOST_CMD.kubeadmCertsCheckExpiration}`];
+  const patterns = [`hosts/*/files${HOST_FILE.pkiDir}/**`, `hosts/*/cmd/${HOST_CMD.kubeadmCertsCheckExpiration}`, ...KUBELET_CERT_ITEMS.map((i) => `hosts/*/cmd/${i.cmd}`)];
   const usable = patterns.some((p) => model.artifacts.matchUsable(p).length > 0);
   return { usable, missing: patterns.flatMap((p) => model.artifacts.explainMissing(p).map((m) => `${m.path}: ${m.reason}`)) };
 }

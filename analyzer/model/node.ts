@@ -2,6 +2,7 @@
 // checks, the state of kubelet and containerd, their configurations, and kubeadm preflight lines from
 // attachments. Every accessor returns the bundle path with the facts, so rules can point at evidence,
 // and undefined when the artifact is not usable, so rules can say why they could not judge.
+import { attachmentHost } from './attachments.js';
 import { bundlePath, HOST_CMD, HOST_FILE } from '../../bundle/layout.js';
 import type { ItemRecord } from '../../bundle/manifest.js';
 import type { AttachmentFacts } from '../facts/routes.js';
@@ -137,7 +138,7 @@ export function preflightHits(model: Model, check: RegExp): PreflightHit[] {
   for (const path of model.artifacts.matchUsable('attachments/*')) {
     const facts = model.parsed<AttachmentFacts>(path);
     if (!facts) continue;
-    const host = attachmentHost(model, path);
+    const host = attachmentHostOf(model, path);
     for (const finding of facts.kubeadm.preflight) {
       if (check.test(finding.check)) hits.push({ path, finding, ...(host ? { host } : {}) });
     }
@@ -145,7 +146,9 @@ export function preflightHits(model: Model, check: RegExp): PreflightHit[] {
   return hits;
 }
 
-function attachmentHost(model: Model, path: string): HostView | undefined {
+function attachmentHostOf(model: Model, path: string): HostView | undefined {
+  const recorded = attachmentHost(model, path);
+  if (recorded) return model.host(recorded.host);
   const name = path.slice(path.lastIndexOf('/') + 1).toLowerCase();
   return model.hosts.find((h) => new RegExp(`(?:^|[^a-z0-9])${h.name.toLowerCase().replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?:[^a-z0-9]|$)`).test(name));
 }

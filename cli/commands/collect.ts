@@ -88,7 +88,7 @@ export function registerCollect(parser: Argv, ctx: CliContext): void {
         .option('timeout', { type: 'string', default: '30s', describe: 'Per-command timeout' })
         .option('arp-seconds', { type: 'string', default: String(DEFAULT_ARP_SECONDS), describe: 'ARP capture duration' })
         .option('max-item-size', { type: 'string', default: `${DEFAULT_MAX_ITEM_BYTES / 1024 / 1024}MiB`, describe: 'Per-item size cap (the tail is kept)' })
-        .option('attach', { type: 'array', string: true, default: [] as string[], describe: 'Files to add under attachments/' })
+        .option('attach', { type: 'array', string: true, default: [] as string[], describe: 'Files to add under attachments/; HOST:FILE says which host a file belongs to' })
         .option('note', { type: 'string', describe: 'Free text stored in the manifest' })
         .option('dry-run', { type: 'boolean', default: false, describe: 'Print what would be run and read, per host; connect to nothing' })
         .option('strict', { type: 'boolean', default: false, describe: 'Exit 1 when any host or item is missing' })

@@ -2,6 +2,7 @@
 import type { Argv } from 'yargs';
 import type { CliContext } from '../context.js';
 import { registerAnalyze } from './analyze.js';
+import { registerAttach } from './attach.js';
 import { registerCollect } from './collect.js';
 import { registerInspect } from './inspect.js';
 import { registerRedact } from './redact.js';
@@ -13,4 +14,5 @@ export function registerCommands(parser: Argv, ctx: CliContext): void {
   registerCollect(parser, ctx);
   registerInspect(parser, ctx);
   registerRedact(parser, ctx);
+  registerAttach(parser, ctx);
 }

@@ -3,7 +3,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { STDERR_LIMIT } from '../../bundle/manifest.js';
 import { shq } from '../shell.js';
-import type { ExecOptions, ExecOutcome, HostConnection } from '../transport.js';
+import type { CollectionWay, ExecOptions, ExecOutcome, HostConnection } from '../transport.js';
 
 /** Grace between SIGTERM and SIGKILL for a command that ran over its timeout. */
 const KILL_GRACE_MS = 2000;
@@ -70,6 +70,10 @@ class LocalConnection implements HostConnection {
   private readonly isRoot = process.getuid?.() === 0;
 
   constructor(private readonly env: NodeJS.ProcessEnv) {}
+
+  collectionWay(): CollectionWay {
+    return { mode: 'local', note: null };
+  }
 
   exec(command: string, options: ExecOptions): Promise<ExecOutcome> {
     const startedAt = new Date();

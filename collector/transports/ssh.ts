@@ -8,6 +8,7 @@ import type { Duplex } from 'node:stream';
 import ssh2, { Client, type AnyAuthMethod, type ClientChannel, type ConnectConfig } from 'ssh2';
 import {
   HostUnreachableError,
+  type CollectionWay,
   type ConnectSsh,
   type ExecOptions,
   type ExecOutcome,
@@ -26,6 +27,7 @@ import {
 } from './known-hosts.js';
 import { STDERR_LIMIT } from '../../bundle/manifest.js';
 import { shq } from '../shell.js';
+import { BatchSession, type BatchStreams } from './batch.js';
 import { HeadBuffer, TailBuffer } from './local.js';
 import { resolveSshSettings, type ResolvedSshSettings } from './ssh-settings.js';
 
@@ -67,6 +69,11 @@ function hostKeyPreference(known: string[]): HostKeyAlgorithm[] {
 // process group.
 const GUARD = 'command -v timeout >/dev/null 2>&1 && exec timeout -s KILL "$1" sh -c "$0"; exec sh -c "$0"';
 
+/** The host-side limit of a command: a little longer than ours, so the local timeout reports first. */
+export function remoteLimitSeconds(timeoutMs: number): number {
+  return Math.ceil(timeoutMs / 1000) + 1;
+}
+
 /**
  * The exact line sent to the server: the user's login shell runs it, so it must be neutral to that shell.
  * stdin comes from /dev/null so a command that reads it ends at once; sending EOF on the channel instead
@@ -74,7 +81,7 @@ const GUARD = 'command -v timeout >/dev/null 2>&1 && exec timeout -s KILL "$1" s
  * than ours, so the local timeout reports first and the remote one only cleans up.
  */
 export function remoteCommandLine(command: string, sudo: boolean, timeoutMs: number): string {
-  const remoteLimit = Math.ceil(timeoutMs / 1000) + 1;
+  const remoteLimit = remoteLimitSeconds(timeoutMs);
   // `exec` spares the login shell's fork: a command costs the host as few processes as possible.
   return `exec ${sudo ? 'sudo -n ' : ''}sh -c ${shq(GUARD)} ${shq(command)} ${remoteLimit} </dev/null`;
 }
@@ -360,8 +367,29 @@ function errorOutcome(startedAt: Date, message: string): ExecOutcome {
 const SUDO_PASSWORD = /a password is required|a terminal is required|no tty present|askpass/i;
 const SUDO_MISSING = /sudo: (command )?not found|sudo: No such file/i;
 
+/** Why a command's result needs a word from labsnap: sudo wanting a password, no sudo, a signal. */
+function outcomeNote(host: string, user: string, sudo: boolean, exitCode: number | null, stderr: string): string | null {
+  if (sudo && exitCode !== 0 && SUDO_PASSWORD.test(stderr)) {
+    return `sudo on ${host} wants a password for ${user}; labsnap runs sudo -n and never types passwords. Allow these read-only commands without a password (NOPASSWD in sudoers) or connect as a user that does not need sudo.`;
+  }
+  if (sudo && exitCode === 127 && SUDO_MISSING.test(stderr)) return `sudo is not installed on ${host}; set sudo: false for this host or connect as root.`;
+  return null;
+}
+
+function withNote(outcome: ExecOutcome, note: string | null): ExecOutcome {
+  if (!note) return outcome;
+  return { ...outcome, stderr: `labsnap: ${note}\n${outcome.stderr}`.slice(0, STDERR_LIMIT) };
+}
+
+/** How long the account's login shell may take to start the batch shell before items go one channel each. */
+export const BATCH_START_TIMEOUT_MS = 60_000;
+
 class SshHostConnection implements HostConnection {
   readonly hostKeyFingerprint: string;
+  /** The batch shell; null before the first command and after it could not start. */
+  private batch: BatchSession | null = null;
+  private batchStart: Promise<BatchSession | null> | null = null;
+  private way: CollectionWay;
   private active = 0;
   private readonly waiting: (() => void)[] = [];
   /** Set once the connection is gone; every later exec fails fast with this reason. */
@@ -373,7 +401,10 @@ class SshHostConnection implements HostConnection {
   constructor(
     private readonly link: Link,
     private readonly maxChannels: number,
+    private readonly useBatch: boolean,
+    private readonly batchStartTimeoutMs: number,
   ) {
+    this.way = useBatch ? { mode: 'batch', note: null } : { mode: 'per-item', note: 'batch execution turned off' };
     this.hostKeyFingerprint = link.fingerprint;
     const s = link.settings;
     this.closed = new Promise((resolve) => link.client.once('close', () => resolve()));
@@ -403,10 +434,58 @@ class SshHostConnection implements HostConnection {
     if (next) next();
   }
 
+  collectionWay(): CollectionWay {
+    return { ...this.way };
+  }
+
+  /** Starts the batch shell once; null when it cannot start (then every item gets its own channel). */
+  private startBatch(): Promise<BatchSession | null> {
+    this.batchStart ??= (async () => {
+      const s = this.link.settings;
+      const streams = await new Promise<BatchStreams | string>((resolve) => {
+        // The login shell runs this line once; from then on the script arrives on stdin.
+        this.link.client.exec('exec sh -s', (e, ch) => {
+          if (e) {
+            resolve(`could not open a channel on ${describe(s)}: ${e.message}`);
+            return;
+          }
+          resolve({
+            write: (text) => void ch.write(text),
+            end: () => void ch.end(),
+            onData: (fn) => void ch.on('data', fn),
+            onStderr: (fn) => void ch.stderr.on('data', fn),
+            onClose: (fn) => void ch.on('close', fn),
+            destroy: () => void ch.close(),
+          });
+        });
+      });
+      if (typeof streams === 'string') {
+        this.way = { mode: 'per-item', note: `the batch shell could not start (${streams}); every item ran on its own channel` };
+        return null;
+      }
+      const session = new BatchSession(streams, s.name, this.batchStartTimeoutMs);
+      try {
+        await session.start();
+      } catch (err) {
+        this.way = { mode: 'per-item', note: `${(err as Error).message}; every item ran on its own channel` };
+        return null;
+      }
+      this.batch = session;
+      return session;
+    })();
+    return this.batchStart;
+  }
+
   async exec(command: string, options: ExecOptions): Promise<ExecOutcome> {
     await this.acquire();
     try {
       if (this.lost !== null) return errorOutcome(new Date(), `labsnap: ${this.lost}; command not run`);
+      const session = this.useBatch ? await this.startBatch() : null;
+      if (this.lost !== null) return errorOutcome(new Date(), `labsnap: ${this.lost}; command not run`);
+      if (session !== null && session.state === 'ready') return await this.runBatched(session, command, options);
+      if (session !== null && this.way.note === null) {
+        this.way = { mode: 'batch', note: `${session.reason ?? 'the batch shell ended'}; items after the first ${session.itemsRun} ran on their own channels` };
+      }
       let line: string;
       try {
         line = remoteCommandLine(command, options.sudo, options.timeoutMs);
@@ -417,6 +496,19 @@ class SshHostConnection implements HostConnection {
     } finally {
       this.release();
     }
+  }
+
+  private async runBatched(session: BatchSession, command: string, options: ExecOptions): Promise<ExecOutcome> {
+    const s = this.link.settings;
+    const { outcome, reason } = await session.run(command, options, remoteLimitSeconds(options.timeoutMs));
+    if (outcome === null) {
+      // A dying connection closes the channel a moment before it reports itself; its reason says more.
+      for (let i = 0; i < 5 && this.lost === null; i++) await new Promise((r) => setTimeout(r, 20));
+      const why = this.lost ?? reason ?? 'the batch shell ended';
+      return errorOutcome(new Date(), `labsnap: ${why} while the command ran; its output may be incomplete`);
+    }
+    if (outcome.timedOut) return withNote(outcome, `timed out after ${options.timeoutMs} ms on ${s.name}; the command was killed`);
+    return withNote(outcome, outcomeNote(s.name, s.user, options.sudo, outcome.exitCode, outcome.stderr));
   }
 
   private run(line: string, options: ExecOptions): Promise<ExecOutcome> {
@@ -441,13 +533,8 @@ class SshHostConnection implements HostConnection {
         clearTimeout(graceTimer);
         this.running.delete(abort);
         let stderr = err.text();
-        if (options.sudo && exitCode !== 0 && SUDO_PASSWORD.test(stderr)) {
-          note = `sudo on ${s.name} wants a password for ${s.user}; labsnap runs sudo -n and never types passwords. Allow these read-only commands without a password (NOPASSWD in sudoers) or connect as a user that does not need sudo.`;
-        } else if (options.sudo && exitCode === 127 && SUDO_MISSING.test(stderr)) {
-          note = `sudo is not installed on ${s.name}; set sudo: false for this host or connect as root.`;
-        } else if (exitSignal && !timedOut) {
-          note = `killed by signal ${exitSignal}`;
-        }
+        note ??= outcomeNote(s.name, s.user, options.sudo, exitCode, stderr);
+        if (note === null && exitSignal && !timedOut) note = `killed by signal ${exitSignal}`;
         if (note) stderr = `labsnap: ${note}\n${stderr}`.slice(0, STDERR_LIMIT);
         resolve({
           exitCode: timedOut ? null : exitCode,
@@ -505,6 +592,8 @@ class SshHostConnection implements HostConnection {
   }
 
   async close(): Promise<void> {
+    // EOF ends the batch shell, which removes its temporary folder on the host.
+    this.batch?.close();
     this.markLost(`connection to ${describe(this.link.settings)} was closed by labsnap`);
     endLink(this.link);
     await this.closed;
@@ -513,5 +602,5 @@ class SshHostConnection implements HostConnection {
 
 export const connectSsh: ConnectSsh = async (spec, options) => {
   const link = await openLink(spec, options, 0);
-  return new SshHostConnection(link, Math.max(1, options.maxChannels));
+  return new SshHostConnection(link, Math.max(1, options.maxChannels), options.batch ?? true, options.batchStartTimeoutMs ?? BATCH_START_TIMEOUT_MS);
 };

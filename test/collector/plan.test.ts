@@ -1,10 +1,13 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { HOST_CMD, HOST_FILE, bundlePath } from '../../bundle/layout.js';
 import { captureItem, probeCommand } from '../../collector/arp.js';
 import { Kubectl, arpTargets, planLog, planNamespace, selectLogs } from '../../collector/kube.js';
-import { describeItem, expandListing, fileCommand, planHost, tcpApiServerCommand, type PlannedDir } from '../../collector/plan.js';
+import { KUBELET_CLIENT_CERT, certificateBlocksCommand, describeItem, expandListing, fileCommand, planHost, tcpApiServerCommand, type PlannedDir } from '../../collector/plan.js';
 import { shq } from '../../collector/shell.js';
 
 const ctx = { sinceSeconds: 86400, controlPlaneAddresses: ['192.168.10.11'] };
@@ -155,5 +158,63 @@ describe('cluster plan', () => {
     expect(() => captureItem('pve1', 'eth0;reboot', 10)).toThrow(/invalid interface/);
     expect(() => probeCommand('vmbr0', ['1.2.3.4; reboot'])).toThrow(/invalid IPv4/);
     expect(probeCommand('vmbr0', ['192.168.10.240'])).toContain(`arping -c 3 -I 'vmbr0' "$ip"`);
+  });
+});
+
+describe('kubelet certificate extraction on the host', () => {
+  // A kubelet-client-current.pem as kubelet writes it: the certificate, then its private key.
+  const CERT = '-----BEGIN CERTIFICATE-----\nMIIBqzCCAVKgAwIBAgICEAMwCgYIKoZIzj0EAwIwFTETMBEGA1UEAwwKa3ViZXJu\nZXRlczAgFw0yNjAxMDEwMDAwMDBaGA8yMTI2MDEwMTAwMDAwMFowMDEVMBMGA1UE\nCgwMc3lzdGVtOm5vZGVzMRcwFQYDVQQDDA5zeXN0ZW06bm9kZTp3MTBZMBMGByqG\nSM49AgEGCCqGSM49AwEHA0IABDObo4Fo4d/ELV+r1AaWh2oawGTYXQ/ZLnITJwSP\n8xNsXZO2a+oWRr/ukaf53bgTfdLfRgDWNomnX51dseyubkCjdTBzMAwGA1UdEwEB\n/wQCMAAwDgYDVR0PAQH/BAQDAgeAMBMGA1UdJQQMMAoGCCsGAQUFBwMCMB0GA1Ud\nDgQWBBSL6027nzVydkrllHxb03yBZ8Fq3TAfBgNVHSMEGDAWgBT6ah4P33UgBh6B\nO0V7LCrLFNQNfjAKBggqhkjOPQQDAgNHADBEAiBQcJ9zh/pchGBPz/O/b3OKqbN6\nhl7L///m4jF72qcX8AIgNUOb43axaYS3xKrUfiFubM08RBA/mq9EEhbbPnHe7Fk=\n-----END CERTIFICATE-----\n';
+  const KEY = '-----BEGIN PRIVATE KEY-----\nMIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQgbqjwE+mS2L+gbBe2\n612ffQ0kyFg73ih+2+BGIkbfBeahRANCAAQzm6OBaOHfxC1fq9QGlodqGsBk2F0P\n2S5yEycEj/MTbF2TtmvqFka/7pGn+d24E33S30YA1jaJp1+dXbHsrm5A\n-----END PRIVATE KEY-----\n';
+  const keyBody = KEY.split('\n').filter((l) => l !== '' && !l.startsWith('-----'));
+
+  function extract(content: string): { out: string; code: number } {
+    const dir = mkdtempSync(join(tmpdir(), 'labsnap-cert-'));
+    try {
+      const file = join(dir, 'kubelet-client-2026-01-01-00-00-00.pem');
+      writeFileSync(file, content);
+      symlinkSync(file, join(dir, 'kubelet-client-current.pem'));
+      const r = spawnSync('sh', ['-c', certificateBlocksCommand(join(dir, 'kubelet-client-current.pem'))], { encoding: 'utf8' });
+      return { out: r.stdout, code: r.status ?? -1 };
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
+
+  function expectNoKey(out: string): void {
+    expect(out).not.toContain('PRIVATE KEY');
+    for (const line of keyBody) expect(out).not.toContain(line);
+  }
+
+  it('keeps the certificate and no byte of the key, in either order, through the symlink', () => {
+    for (const content of [CERT + KEY, KEY + CERT, `${CERT}\n${KEY}\n${CERT}`]) {
+      const { out, code } = extract(content);
+      expect(code).toBe(0);
+      expect(out.startsWith(CERT)).toBe(true);
+      expectNoKey(out);
+    }
+  });
+
+  it('drops a certificate block that is cut off or has foreign lines, so a key after it never leaks', () => {
+    const cut = CERT.split('\n').slice(0, 3).join('\n');
+    for (const content of [`${cut}\n${KEY}`, CERT.replace('-----END CERTIFICATE-----', '') + KEY, CERT.replace(/\n/, `\n${keyBody[0]} x\n`) + KEY]) {
+      const { out, code } = extract(content);
+      expectNoKey(out);
+      expect(code).toBe(3);
+    }
+  });
+
+  it('reads Windows line ends and a chain of two certificates', () => {
+    const { out, code } = extract((CERT + CERT + KEY).replace(/\n/g, '\r\n'));
+    expect(code).toBe(0);
+    expect(out).toBe(CERT + CERT);
+  });
+
+  it('is part of every Kubernetes node\'s plan, run with sudo, and of no other host', () => {
+    for (const roles of [['worker'], ['control-plane']] as const) {
+      const items = planHost('n1', roles, ctx).filter((i) => i.path === bundlePath.hostCmd('n1', HOST_CMD.kubeletClientCert) || i.path === bundlePath.hostCmd('n1', HOST_CMD.kubeletServingCert));
+      expect(items.map((i) => i.type === 'command' && i.command.includes(KUBELET_CLIENT_CERT) ? 'client' : 'serving')).toEqual(['client', 'serving']);
+      expect(items.every((i) => i.privileged)).toBe(true);
+    }
+    expect(planHost('pve', ['proxmox'], ctx).some((i) => i.path.endsWith('kubelet-client-cert.pem'))).toBe(false);
   });
 });

@@ -17,7 +17,6 @@ function onPath(cmd: string): boolean {
 }
 const agentSkip = onPath('ssh-agent') && onPath('ssh-add') ? null : 'ssh-agent/ssh-add not installed';
 const sudoSkip = onPath('sudo') ? null : 'sudo is not installed on this machine';
-const useraddSkip = onPath('useradd') && onPath('userdel') ? null : 'useradd/userdel not available';
 if (!skip && agentSkip) console.warn(`skipping ssh-agent test: ${agentSkip}`);
 if (!skip && sudoSkip) console.warn(`skipping sudo password-prompt test: ${sudoSkip}`);
 
@@ -47,15 +46,32 @@ describe.skipIf(skip !== null)('SSH transport against a real sshd', () => {
       { name: 'bastion' },
       { name: 'inner' },
     ]);
-    conn = await connectSsh(lab.spec('alpha'), lab.connectOptions());
   });
 
   afterAll(async () => {
-    await conn?.close();
     await lab?.stop();
   });
 
-  describe('exec', () => {
+  // Every exec behaviour holds both in the batch shell (the default) and with a channel per command (the
+  // fallback when the batch cannot start).
+  describe.each([
+    { way: 'batch', batch: true },
+    { way: 'per-item', batch: false },
+  ])('exec ($way)', ({ way, batch }) => {
+    beforeAll(async () => {
+      conn = await connectSsh(lab.spec('alpha'), lab.connectOptions({ batch }));
+    });
+
+    afterAll(async () => {
+      await conn?.close();
+    });
+
+    it('reports how it reached the host', async () => {
+      await conn.exec('true', EXEC);
+      expect(conn.collectionWay?.()).toEqual(batch ? { mode: 'batch', note: null } : { mode: 'per-item', note: 'batch execution turned off' });
+      expect(way).toBe(batch ? 'batch' : 'per-item');
+    });
+
     it('returns stdout and exit code 0 and reports the verified host key', async () => {
       const out = await conn.exec('echo "hello $((6 * 7))"', EXEC);
       expect(out).toMatchObject({ exitCode: 0, stderr: '', truncated: false, timedOut: false, totalBytes: 9 });
@@ -119,7 +135,7 @@ describe.skipIf(skip !== null)('SSH transport against a real sshd', () => {
     it('runs many commands on ONE connection, at most maxChannels at once', async () => {
       const host = lab.host('alpha');
       const before = await host.acceptedLogins();
-      const c = await connectSsh(lab.spec('alpha'), lab.connectOptions({ maxChannels: 3 }));
+      const c = await connectSsh(lab.spec('alpha'), lab.connectOptions({ maxChannels: 3, batch }));
       try {
         const runs = await Promise.all(
           Array.from({ length: 12 }, (_, i) => c.exec(`date +%s%N; sleep 0.3; date +%s%N; echo ${i}`, EXEC)),
@@ -144,8 +160,9 @@ describe.skipIf(skip !== null)('SSH transport against a real sshd', () => {
 
     it('fails outstanding and later commands with an error when the connection dies', async () => {
       const host = lab.host('alpha');
-      const c = await connectSsh(lab.spec('alpha'), lab.connectOptions());
+      const c = await connectSsh(lab.spec('alpha'), lab.connectOptions({ batch }));
       try {
+        await c.exec('true', EXEC);
         const pending = c.exec('sleep 5; echo never', EXEC);
         await new Promise((r) => setTimeout(r, 300));
         await host.dropConnections();
@@ -160,7 +177,7 @@ describe.skipIf(skip !== null)('SSH transport against a real sshd', () => {
         await c.close();
       }
       // The shared connection of the other tests was dropped too; reopen it for any later test.
-      conn = await connectSsh(lab.spec('alpha'), lab.connectOptions());
+      conn = await connectSsh(lab.spec('alpha'), lab.connectOptions({ batch }));
     });
 
     it('turns a missing sudo into a clear per-command error', async () => {
@@ -172,6 +189,90 @@ describe.skipIf(skip !== null)('SSH transport against a real sshd', () => {
         expect(out.exitCode).toBe(127);
         expect(out.stderr).toMatch(/^labsnap: sudo is not installed on alpha/);
       }
+    });
+  });
+
+  describe('batch shell', () => {
+    it('runs every command of a connection in one login shell start', async () => {
+      const host = lab.host('alpha');
+      const before = await host.shellStarts();
+      const c = await connectSsh(lab.spec('alpha'), lab.connectOptions());
+      try {
+        const runs = await Promise.all(Array.from({ length: 20 }, (_, i) => c.exec(`echo ${i}`, EXEC)));
+        expect(runs.map((r) => r.stdout.toString())).toEqual(Array.from({ length: 20 }, (_, i) => `${i}\n`));
+        expect(c.collectionWay?.()).toEqual({ mode: 'batch', note: null });
+      } finally {
+        await c.close();
+      }
+      expect((await host.shellStarts()) - before).toBe(1);
+    });
+
+    it('keeps outputs apart even when they contain the frame headers and arbitrary bytes', async () => {
+      const c = await connectSsh(lab.spec('alpha'), lab.connectOptions());
+      try {
+        const fake = 'labsnap-item 1 0 5 5 0\nlabsnap-batch-ready x 1\n';
+        const runs = await Promise.all([
+          c.exec(`printf '${fake.replace(/\n/g, '\\n')}'; printf 'also on stderr\\n' >&2`, EXEC),
+          c.exec('head -c 70000 /dev/urandom | tee /dev/stderr | sha256sum', EXEC),
+          c.exec("printf 'a\\0b\\0\\n\\n'", EXEC),
+          c.exec('printf no-newline-at-end', EXEC),
+          c.exec('true', EXEC),
+        ]);
+        expect(runs[0]!.stdout.toString()).toBe(fake);
+        expect(runs[0]!.stderr).toBe('also on stderr\n');
+        expect(runs[1]!.stdout.toString()).toMatch(/^[0-9a-f]{64} {2}-\n$/);
+        expect(runs[1]!.stderr.length).toBeGreaterThan(0);
+        expect(runs[2]!.stdout).toEqual(Buffer.from('a\0b\0\n\n'));
+        expect(runs[3]!.stdout.toString()).toBe('no-newline-at-end');
+        expect(runs[4]).toMatchObject({ exitCode: 0, stderr: '', totalBytes: 0 });
+      } finally {
+        await c.close();
+      }
+    });
+
+    it('skips what a chatty login shell prints before the batch starts', async () => {
+      const host = await lab.addHost({ name: 'chatty', loginShellBanner: 'Welcome!\nlabsnap-item 9 0 0 0 0\n' });
+      const c = await connectSsh(lab.spec('chatty'), lab.connectOptions());
+      try {
+        const out = await c.exec('echo fine', EXEC);
+        expect(out).toMatchObject({ exitCode: 0, stderr: '' });
+        expect(out.stdout.toString()).toBe('fine\n');
+        expect(c.collectionWay?.()).toEqual({ mode: 'batch', note: null });
+      } finally {
+        await c.close();
+      }
+      expect(await host.shellStarts()).toBe(1);
+    });
+
+    it('falls back to a channel per command where the batch cannot start, and says why', async () => {
+      // No usable temporary folder: the batch shell has nowhere to keep outputs; single commands still run.
+      const host = await lab.addHost({ name: 'notmp', sessionEnv: { TMPDIR: '/nonexistent/labsnap-test' } });
+      const c = await connectSsh(lab.spec('notmp'), lab.connectOptions());
+      try {
+        const outs = await Promise.all([c.exec('echo one', EXEC), c.exec('echo two; exit 4', EXEC)]);
+        expect(outs.map((o) => [o.stdout.toString(), o.exitCode])).toEqual([['one\n', 0], ['two\n', 4]]);
+        const way = c.collectionWay?.();
+        expect(way?.mode).toBe('per-item');
+        expect(way?.note).toMatch(/cannot create a temporary folder under \/nonexistent\/labsnap-test/);
+      } finally {
+        await c.close();
+      }
+      // The batch attempt, then one per command.
+      expect(await host.shellStarts()).toBe(3);
+    });
+
+    it('leaves no temporary folder behind on the host', async () => {
+      const before = (await fs.readdir('/tmp')).filter((f) => f.startsWith('labsnap-batch.'));
+      const c = await connectSsh(lab.spec('alpha'), lab.connectOptions());
+      await c.exec('echo x', EXEC);
+      await c.close();
+      let left: string[] = [];
+      for (let i = 0; i < 20; i++) {
+        left = (await fs.readdir('/tmp')).filter((f) => f.startsWith('labsnap-batch.') && !before.includes(f));
+        if (left.length === 0) break;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      expect(left).toEqual([]);
     });
   });
 
@@ -363,23 +464,28 @@ describe.skipIf(skip !== null)('SSH transport against a real sshd', () => {
       expect(err.message).toContain(`ghost (root@${closed.address}:${closed.port}): connection refused`);
     });
 
-    it.skipIf(sudoSkip !== null || useraddSkip !== null)('turns a sudo password prompt into a clear per-command error', async () => {
+    it.skipIf(sudoSkip !== null)('turns a sudo password prompt into a clear per-command error', async () => {
       const user = `lsnap${process.pid % 100000}`;
-      // '*' rather than no password: sshd refuses key logins to locked accounts when PAM is off.
-      await run('useradd', ['-M', '-d', lab.home, '-s', '/bin/sh', '-p', '*', user]);
+      // Only in the fake hosts' passwd: this machine's accounts stay as they are.
+      await lab.addUser(user, 60000 + (process.pid % 5000), lab.home);
       // The lab's folder is private to root; the unprivileged user must be able to read its authorized keys.
       const labRoot = path.dirname(lab.clientKeyPath);
       await fs.chmod(labRoot, 0o711);
       await fs.chmod(path.join(labRoot, 'authorized_keys'), 0o644);
       try {
-        const c = await connectSsh(lab.spec('alpha', { user }), lab.connectOptions());
-        const out = await c.exec('id -u', { ...EXEC, sudo: true, timeoutMs: 5000 });
-        await c.close();
-        expect(out.timedOut).toBe(false);
-        expect(out.exitCode).not.toBe(0);
-        expect(out.stderr).toMatch(/^labsnap: sudo on alpha wants a password/);
+        for (const batch of [true, false]) {
+          const c = await connectSsh(lab.spec('alpha', { user }), lab.connectOptions({ batch }));
+          const out = await c.exec('id -u', { ...EXEC, sudo: true, timeoutMs: 5000 });
+          const plain = await c.exec('id -u', EXEC);
+          expect(c.collectionWay?.().mode).toBe(batch ? 'batch' : 'per-item');
+          await c.close();
+          expect(out.timedOut).toBe(false);
+          expect(out.exitCode).not.toBe(0);
+          expect(out.stderr).toMatch(/^labsnap: sudo on alpha wants a password/);
+          expect(plain.stdout.toString()).toBe(`${60000 + (process.pid % 5000)}\n`);
+        }
       } finally {
-        await run('userdel', [user]);
+        await fs.chmod(labRoot, 0o700);
       }
     });
   });

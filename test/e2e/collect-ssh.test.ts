@@ -203,8 +203,41 @@ describe.skipIf(skip !== null)('labsnap collect over SSH against fake hosts', ()
     expect([...files.keys()].some((e) => e.includes('/hosts/ghost/cmd/') || e.includes('/hosts/stranger/cmd/'))).toBe(false);
     expect(result.gaps.some((g) => g.path === timedOut.path)).toBe(true);
 
-    // One SSH connection per reachable host for the whole collection.
-    for (const name of ['pve1', 'cp1', 'w1', 'w2']) expect(await lab.host(name).acceptedLogins()).toBe(1);
+    // One SSH connection per reachable host for the whole collection, and one start of its login shell:
+    // every item (the cluster part on cp1 too) ran in the host's batch shell.
+    for (const name of ['pve1', 'cp1', 'w1', 'w2']) {
+      expect(await lab.host(name).acceptedLogins()).toBe(1);
+      expect(await lab.host(name).shellStarts()).toBe(1);
+      expect(hostRec(name)).toMatchObject({ collection: 'batch', collectionNote: null });
+    }
+    expect(hostRec('ghost')!.collection).toBeUndefined();
+  });
+
+  it('starts a slow login shell once per host, not once per item', async () => {
+    // Each start of these hosts' login shell costs a second, like a ~/.bashrc that loads pyenv or conda.
+    const slowCp = await lab.addHost({ name: 'slowcp', fixtureHost: 'cp1', loginShellDelaySeconds: 1 });
+    const slowW = await lab.addHost({ name: 'sloww', fixtureHost: 'w1', loginShellDelaySeconds: 1 });
+    const file = path.join(lab.root, 'slow.yaml');
+    await writeInventory(
+      lab,
+      file,
+      [
+        { name: 'slowcp', address: slowCp.address, port: slowCp.port, roles: ['control-plane'] },
+        { name: 'sloww', address: slowW.address, port: slowW.port, roles: ['worker'] },
+      ],
+      'slowcp',
+    );
+    const result = await collect(options(lab, file, path.join(lab.root, 'slow.tar.gz')), quietProgress([]), new AbortController().signal);
+    const manifest = result.manifest!;
+    for (const [name, host] of [['slowcp', slowCp], ['sloww', slowW]] as const) {
+      const items = manifest.items.filter((i) => i.host === name);
+      // Dozens of items (on slowcp the whole cluster part too), one shell start.
+      expect(items.length).toBeGreaterThan(20);
+      expect(items.filter((i) => i.status === 'ok').length).toBeGreaterThan(15);
+      expect(await host.shellStarts()).toBe(1);
+      expect(manifest.hosts.find((h) => h.name === name)).toMatchObject({ reached: true, collection: 'batch', collectionNote: null });
+    }
+    expect(manifest.items.find((i) => i.path === bundlePath.clusterList('nodes'))).toMatchObject({ status: 'ok', host: 'slowcp' });
   });
 
   it('takes about as long for 5 hosts as for 1 (timings printed, not asserted)', async () => {

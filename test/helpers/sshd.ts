@@ -2,6 +2,11 @@
 // Each fake host listens on its own 127.0.0.x address and port, has its own host keys and a PATH shim
 // that answers cluster- and Proxmox-only commands from fixtures/hosts/<scenario>/<host>/ (see the README
 // there); everything else (ip, ss, sysctl, cat ...) runs for real on this machine.
+//
+// Tests own the account they log in to: each sshd runs in a private mount namespace where /etc/passwd is
+// the harness's copy, in which root's home is an empty folder of the host and its login shell is the
+// harness's script (it logs every start, then runs /bin/sh). Nothing of this machine's root account
+// (~/.bashrc, ~/.profile, its shell) runs, however slow or noisy it is.
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { createHash, createHmac, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, promises as fs } from 'node:fs';
@@ -53,6 +58,12 @@ export interface FakeHostOptions {
   fixtureHost?: string;
   /** How the lab's known_hosts records this host: plain line, hashed line, or not at all. */
   knownHosts?: 'plain' | 'hashed' | 'none';
+  /** Seconds the login shell sleeps at every start, like a slow ~/.bashrc (default 0). */
+  loginShellDelaySeconds?: number;
+  /** Text the login shell prints on stdout at every start, like a chatty ~/.bashrc. */
+  loginShellBanner?: string;
+  /** Extra environment of every session (sshd SetEnv). */
+  sessionEnv?: Record<string, string>;
 }
 
 export interface HostKey {
@@ -73,6 +84,12 @@ export interface FakeHost {
   logPath: string;
   /** Logins sshd accepted so far: the number of SSH connections that reached this host. */
   acceptedLogins(): Promise<number>;
+  /** Starts of the login shell so far, from the shell's own log: one per channel that ran a command. */
+  shellStarts(): Promise<number>;
+  /** The passwd file this host's sshd sees as /etc/passwd. */
+  passwdPath: string;
+  /** root's home on this host (empty unless a test writes to it). */
+  rootHome: string;
   /** known_hosts lines for all this host's keys. */
   knownHostsLines(form: 'plain' | 'hashed'): string[];
   /** Kills this host's per-connection sshd processes (not the listener): every open session dies at once. */
@@ -93,6 +110,11 @@ export interface SshLab {
   addHost(options: FakeHostOptions): Promise<FakeHost>;
   /** Adds a public key to authorized_keys of every host of the lab (present and future). */
   authorize(publicKeyLine: string): Promise<void>;
+  /**
+   * Adds an unprivileged account to every host's passwd (present and future), with the harness's login
+   * shell; nothing changes in this machine's own /etc/passwd.
+   */
+  addUser(name: string, uid: number, home: string): Promise<void>;
   /** A host spec for the transport with this lab's key and known_hosts as explicit settings. */
   spec(name: string, explicit?: SshSettings): SshHostSpec;
   /** Transport options: no ~/.ssh/config, HOME is the lab's, no agent. */
@@ -164,6 +186,7 @@ export function fakeHostSshdConfig(o: {
   fixtureDir: string;
   commonDir: string;
   shimTable: string;
+  env?: Record<string, string>;
 }): string {
   return [
     `ListenAddress ${o.listen}`,
@@ -191,6 +214,7 @@ export function fakeHostSshdConfig(o: {
       `LABSNAP_FIXTURE_DIR=${o.fixtureDir}`,
       `LABSNAP_COMMON_DIR=${o.commonDir}`,
       `LABSNAP_SHIM_TABLE=${o.shimTable}`,
+      ...Object.entries(o.env ?? {}).map(([k, v]) => `${k}=${v}`),
     ]
       .map((v) => `"${v}"`)
       .join(' ')}`,
@@ -232,6 +256,30 @@ done < "$LABSNAP_SHIM_TABLE"
 echo "labsnap test shim: no row in fixtures/hosts/commands.tsv matches: $cmd $args" >&2
 exit 1
 `;
+
+/**
+ * The login shell of the fake host's accounts: records the start in its own log (what tests count), costs
+ * the configured delay, prints the configured banner, then is /bin/sh with the arguments sshd gave it.
+ */
+export function loginShellScript(dir: string): string {
+  return `#!/bin/sh
+echo "start $$" >> ${JSON.stringify(path.join(dir, 'login-shell.log'))} 2>/dev/null
+d=$(cat ${JSON.stringify(path.join(dir, 'login-shell.delay'))} 2>/dev/null)
+[ -n "$d" ] && sleep "$d"
+cat ${JSON.stringify(path.join(dir, 'login-shell.banner'))} 2>/dev/null
+exec /bin/sh "$@"
+`;
+}
+
+/** The machine's passwd with root's home and shell replaced by the harness's. */
+export function passwdWithRoot(passwd: string, home: string, shell: string): string {
+  const out = passwd.replace(/^root:([^:]*):0:0:([^:]*):[^:]*:[^\n]*$/m, `root:$1:0:0:$2:${home}:${shell}`);
+  if (out === passwd) throw new Error('sshd harness: no root entry in /etc/passwd');
+  return out;
+}
+
+// sshd's private mount namespace: the harness's passwd over /etc/passwd, then sshd in the foreground.
+const SSHD_LAUNCH = 'mount --bind "$1" /etc/passwd && exec "$2" -D -E "$3" -f "$4"';
 
 /** Test-only commands every fake host has: one that never ends, one that prints N bytes. */
 const HANG = `#!/bin/sh\nexec sleep 3600\n`;
@@ -293,6 +341,8 @@ export async function startSshLab(hosts: FakeHostOptions[] = []): Promise<SshLab
   if (!existsSync(PRIVSEP_DIR)) mkdirSync(PRIVSEP_DIR, { recursive: true, mode: 0o755 });
 
   const byName = new Map<string, FakeHost>();
+  const extraUsers: string[] = [];
+  const systemPasswd = await fs.readFile('/etc/passwd', 'utf8');
 
   async function addHost(opt: FakeHostOptions): Promise<FakeHost> {
     if (byName.has(opt.name)) throw new Error(`sshd harness: host ${opt.name} already started`);
@@ -339,9 +389,21 @@ export async function startSshLab(hosts: FakeHostOptions[] = []): Promise<SshLab
         fixtureDir,
         commonDir,
         shimTable: SHIM_TABLE,
+        ...(opt.sessionEnv ? { env: opt.sessionEnv } : {}),
       }),
     );
-    const proc = spawn(sshd, ['-D', '-E', logPath, '-f', configPath], { stdio: 'ignore' });
+    const rootHome = path.join(dir, 'root-home');
+    await fs.mkdir(rootHome, { mode: 0o700 });
+    const loginShell = path.join(dir, 'login-shell');
+    await fs.writeFile(loginShell, loginShellScript(dir), { mode: 0o755 });
+    // Unprivileged test accounts log their starts too.
+    await fs.writeFile(path.join(dir, 'login-shell.log'), '', { mode: 0o666 });
+    await fs.chmod(path.join(dir, 'login-shell.log'), 0o666);
+    if (opt.loginShellDelaySeconds) await fs.writeFile(path.join(dir, 'login-shell.delay'), `${opt.loginShellDelaySeconds}\n`);
+    if (opt.loginShellBanner !== undefined) await fs.writeFile(path.join(dir, 'login-shell.banner'), opt.loginShellBanner);
+    const passwdPath = path.join(dir, 'passwd');
+    await fs.writeFile(passwdPath, passwdWithRoot(systemPasswd, rootHome, loginShell) + extraUsers.map((u) => `${u}\n`).join(''), { mode: 0o644 });
+    const proc = spawn('unshare', ['--mount', '--propagation', 'private', 'sh', '-c', SSHD_LAUNCH, 'sh', passwdPath, sshd, logPath, configPath], { stdio: 'ignore' });
     liveProcesses.add(proc);
     proc.once('exit', () => liveProcesses.delete(proc));
     await waitForListen(address, port, proc, logPath);
@@ -357,6 +419,12 @@ export async function startSshLab(hosts: FakeHostOptions[] = []): Promise<SshLab
         const log = await fs.readFile(logPath, 'utf8').catch(() => '');
         return log.split('\n').filter((l) => /Accepted publickey for /.test(l)).length;
       },
+      async shellStarts() {
+        const log = await fs.readFile(path.join(dir, 'login-shell.log'), 'utf8').catch(() => '');
+        return log.split('\n').filter((l) => l.startsWith('start ')).length;
+      },
+      passwdPath,
+      rootHome,
       knownHostsLines(form) {
         const name = knownName(address, port);
         return hostKeys.map((k) => `${form === 'hashed' ? hashedName(name) : name} ${k.type} ${k.blob.toString('base64')}`);
@@ -400,6 +468,14 @@ export async function startSshLab(hosts: FakeHostOptions[] = []): Promise<SshLab
     addHost,
     async authorize(line) {
       await fs.appendFile(authorizedKeys, `${line.trim()}\n`);
+    },
+    async addUser(name, uid, userHome) {
+      if (!/^[a-z_][a-z0-9_-]*$/.test(name)) throw new Error(`sshd harness: bad user name ${name}`);
+      // Plain /bin/sh: the account exists for sudo and permission tests, not for counting shell starts.
+      const line = `${name}:x:${uid}:65534::${userHome}:/bin/sh`;
+      extraUsers.push(line);
+      // Appending keeps the inode the bind mounts point at.
+      for (const h of byName.values()) await fs.appendFile(h.passwdPath, `${line}\n`);
     },
     spec(name, explicit = {}) {
       const h = lab.host(name);

@@ -8,7 +8,8 @@ import { promisify } from 'node:util';
 import * as tar from 'tar';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Manifest } from '../../bundle/manifest.js';
-import { REPO_ROOT, labSkipReason, setupLab, type Lab } from './setup.js';
+import { connectSsh } from '../../collector/transports/ssh.js';
+import { REPO_ROOT, labSkipReason, setupLab, snapshotChanges, type HostSnapshot, type Lab } from './setup.js';
 import { sweepLabs } from './teardown.js';
 
 const run = promisify(execFile);
@@ -57,6 +58,7 @@ describe.skipIf(skip !== null)('netns lab: labsnap collect over SSH, then analyz
   let lab: Lab;
   let vip: string;
   const loginsBefore = new Map<string, number>();
+  const shellsBefore = new Map<string, number>();
 
   beforeAll(async () => {
     const stale = await sweepLabs();
@@ -88,6 +90,7 @@ describe.skipIf(skip !== null)('netns lab: labsnap collect over SSH, then analyz
     const original = path.join(REPO_ROOT, 'fixtures', 'hosts', 'netns-lab', 'cp1', 'kubectl', 'custom', 'ipaddresspools.metallb.io.json');
     await fs.copyFile(original, pools);
     for (const name of lab.hosts.keys()) loginsBefore.set(name, await lab.acceptedLogins(name));
+    for (const name of lab.hosts.keys()) shellsBefore.set(name, await lab.shellStarts(name));
   });
 
   async function writeInventory(name: string, knownHosts: string): Promise<string> {
@@ -165,7 +168,11 @@ describe.skipIf(skip !== null)('netns lab: labsnap collect over SSH, then analyz
   }
 
   async function expectOneConnectionPerHost(names: string[]): Promise<void> {
-    for (const name of names) expect(await lab.acceptedLogins(name), `SSH logins on ${name}`).toBe(loginsBefore.get(name)! + 1);
+    for (const name of names) {
+      expect(await lab.acceptedLogins(name), `SSH logins on ${name}`).toBe(loginsBefore.get(name)! + 1);
+      // One batch shell per host: the cluster part on cp1 and the ARP capture on pve included.
+      expect(await lab.shellStarts(name), `login shell starts on ${name}`).toBe(shellsBefore.get(name)! + 1);
+    }
   }
 
   it('1. healthy: the VIP is answered by exactly one MAC, and nothing is wrong', async () => {
@@ -179,6 +186,24 @@ describe.skipIf(skip !== null)('netns lab: labsnap collect over SSH, then analyz
     expect(o.files.get('hosts/cp1/cmd/ss-listen.txt')!.toString()).toMatch(new RegExp(`${lab.host('cp1').address.replace(/\./g, '\\.')}:6443`));
     expect(o.files.get('hosts/w2/cmd/ping-gateway.txt')!.toString()).toContain(`gateway ${lab.gateway}`);
     expect(o.files.get('hosts/w1/cmd/hostname.txt')!.toString().trim()).toBe('w1');
+    // kubelet's client certificate file on w1 and w2 holds the certificate and its private key (symlinked,
+    // as kubelet keeps it): the certificate arrives, not one byte of the key, anywhere in the bundle.
+    for (const w of ['w1', 'w2']) {
+      const pki = path.join(REPO_ROOT, 'fixtures', 'hosts', 'netns-lab', '_files', w, 'var', 'lib', 'kubelet', 'pki');
+      const both = await fs.readFile(path.join(pki, 'kubelet-client-2026-01-01-00-00-00.pem'), 'utf8');
+      const cert = both.slice(0, both.indexOf('-----END CERTIFICATE-----') + '-----END CERTIFICATE-----\n'.length);
+      const keyLines = both.slice(cert.length).split('\n').filter((l) => l !== '' && !l.startsWith('-----'));
+      expect(keyLines.length).toBeGreaterThan(0);
+      const item = o.manifest.items.find((i) => i.path === `hosts/${w}/cmd/kubelet-client-cert.pem`);
+      expect(item, o.log).toMatchObject({ status: 'ok', host: w });
+      // Nothing for redaction to remove: the key was left on the host, not scrubbed here after the fact.
+      expect(item!.redactions).toBeUndefined();
+      expect(o.files.get(`hosts/${w}/cmd/kubelet-client-cert.pem`)!.toString()).toBe(cert);
+      expect(o.files.get(`hosts/${w}/cmd/kubelet-serving-cert.pem`)!.toString()).toBe(await fs.readFile(path.join(pki, 'kubelet.crt'), 'utf8'));
+      const everything = Buffer.concat([...o.files.values()]).toString('latin1');
+      for (const line of keyLines) expect(everything.includes(line), `a line of ${w}'s kubelet key is in the bundle`).toBe(false);
+      expect(everything.includes('PRIVATE KEY')).toBe(false);
+    }
     const bad = o.report.findings.filter((f) => f.severity !== 'info');
     expect(bad, describeReport(o)).toEqual([]);
     for (const rule of ['arp-unanswered', 'arp-duplicate-reply', 'gateway-unreachable', 'control-plane-unreachable', 'metallb-pool-conflict']) {
@@ -308,5 +333,57 @@ describe.skipIf(skip !== null)('netns lab: labsnap collect over SSH, then analyz
     // No rule claims a finding from a host it has no data for.
     for (const f of o.report.findings) expect(f.scope.names.filter((n) => n === 'w1' || n === 'w2'), describeReport(o)).toEqual([]);
     await expectOneConnectionPerHost(['pve', 'cp1']);
+  });
+
+  it('7. read-only: no host changes during a collection, and a write would have been seen', async () => {
+    const names = [...lab.hosts.keys()];
+    // Values that change by themselves (counters, random ids) are found by reading twice without collecting;
+    // files that change in this machine's own /etc (the lower layer of every host's /etc) are not the lab's.
+    const volatile = /^sysctl: (kernel\.random\.|kernel\.ns_last_pid|fs\.(dentry-state|file-nr|inode-nr|inode-state|aio-nr)|kernel\.pty\.nr|net\.netfilter\.nf_conntrack_count)/;
+    const machineEtc = async (): Promise<HostSnapshot> => {
+      const { stdout } = await run('sh', ['-c', "find /etc -xdev -printf '%p %y %m %s %T@\\n'"], { maxBuffer: 64 * 1024 * 1024 });
+      return new Map(stdout.split('\n').filter((l) => l !== '').map((l) => [`files /etc: ${l.slice(0, l.indexOf(' '))}`, l.slice(l.indexOf(' ') + 1)]));
+    };
+    const noiseOf = (a: HostSnapshot, b: HostSnapshot): Set<string> => new Set([...a.keys(), ...b.keys()].filter((k) => volatile.test(k) || a.get(k) !== b.get(k)));
+    const first = new Map<string, HostSnapshot>();
+    const before = new Map<string, HostSnapshot>();
+    for (const n of names) first.set(n, await lab.snapshot(n));
+    for (const n of names) before.set(n, await lab.snapshot(n));
+    const etcBefore = await machineEtc();
+    expect(before.get('w1')!.size, 'a snapshot holds sysctls, links, routes and files').toBeGreaterThan(500);
+    expect([...before.get('w1')!.keys()].some((k) => k.startsWith('hash /var/lib/kubelet: /var/lib/kubelet/pki/kubelet-client-2026'))).toBe(true);
+
+    const o = await collectAndAnalyze('read-only');
+    expect(o.manifest.hosts.every((h) => h.reached), o.log).toBe(true);
+    // A file this machine's own /etc changed (other programs on it add users, rotate files) is not the lab's.
+    const outside = new Set([...noiseOf(etcBefore, await machineEtc())].flatMap((k) => [k, k.replace(/^files /, 'hash ')]));
+    for (const n of names) {
+      const noise = new Set([...noiseOf(first.get(n)!, before.get(n)!), ...outside]);
+      expect(snapshotChanges(before.get(n)!, await lab.snapshot(n), noise), `changes on ${n} during the collection`).toEqual([]);
+    }
+
+    // The proof can fail: one writing command over the same kind of SSH session is seen at once.
+    const w1 = lab.host('w1');
+    const conn = await connectSsh(
+      { name: 'w1', address: w1.address, explicit: { user: 'root', port: 22, identityFile: lab.clientKeyPath, knownHosts: lab.knownHostsPath }, defaults: {}, jump: null },
+      { acceptNewHostKeys: false, connectTimeoutMs: 10_000, sshConfigPath: null, env: { HOME: lab.home }, maxChannels: 2 },
+    );
+    const prior = await lab.snapshot('w1');
+    try {
+      const wrote = await conn.exec('echo test > /etc/labsnap-write-test && touch /var/lib/kubelet/config.yaml && sysctl -q -w net.ipv4.conf.ens18.arp_ignore=1', { timeoutMs: 10_000, maxBytes: 4096, sudo: false });
+      expect(wrote.exitCode, wrote.stderr).toBe(0);
+      const changes = snapshotChanges(prior, await lab.snapshot('w1'), noiseOf(first.get('w1')!, before.get('w1')!));
+      expect(changes).toEqual(
+        expect.arrayContaining([
+          expect.stringMatching(/^new: files \/etc: \/etc\/labsnap-write-test /),
+          expect.stringMatching(/^new: hash \/etc: \/etc\/labsnap-write-test /),
+          expect.stringMatching(/^changed: files \/var\/lib\/kubelet: \/var\/lib\/kubelet\/config\.yaml: /),
+          'changed: sysctl: net.ipv4.conf.ens18.arp_ignore: 0 -> 1',
+        ]),
+      );
+    } finally {
+      await conn.exec('rm -f /etc/labsnap-write-test; sysctl -q -w net.ipv4.conf.ens18.arp_ignore=0', { timeoutMs: 10_000, maxBytes: 4096, sudo: false });
+      await conn.close();
+    }
   });
 });

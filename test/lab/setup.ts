@@ -6,8 +6,9 @@
 //
 // Every host namespace runs its own OpenSSH sshd (key auth only, host keys in a known_hosts file written
 // here) in a private mount and UTS namespace: its own hostname, /etc and /var overlays holding the host's
-// files from fixtures/hosts/<scenario>/_files/<host>/, and a passwd whose root logs in with /bin/sh and
-// an empty home, so no ~/.bashrc of this machine runs for each command. Commands that need a real
+// files from fixtures/hosts/<scenario>/_files/<host>/, and a passwd whose root logs in with the lab's own
+// login shell (it logs each start, sleeps as long as hosts/<host>/login-shell.delay says, then is /bin/sh)
+// and an empty home, so no ~/.bashrc of this machine runs. Commands that need a real
 // cluster or Proxmox answer from fixtures/hosts/<scenario>/<host>/ through the PATH shim of the sshd
 // harness; everything else (ip, bridge, ss, sysctl, ping, tcpdump, arping) runs for real in the namespace.
 //
@@ -21,7 +22,7 @@ import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs, promisify } from 'node:util';
 import type { HostRole } from '../../bundle/manifest.js';
-import { DISPATCHER, FIXTURE_HOSTS_DIR, fakeHostSshdConfig, generateKey } from '../helpers/sshd.js';
+import { DISPATCHER, FIXTURE_HOSTS_DIR, fakeHostSshdConfig, generateKey, loginShellScript } from '../helpers/sshd.js';
 import { labDir, processAlive, readState, teardownLab, type LabState } from './teardown.js';
 
 const run = promisify(execFile);
@@ -109,7 +110,80 @@ export interface Lab {
   restoreCommand(host: string, cmd: string): Promise<void>;
   /** SSH logins sshd accepted so far on a host: the number of SSH connections. */
   acceptedLogins(host: string): Promise<number>;
+  /** Starts of root's login shell so far on a host, from the shell's own log. */
+  shellStarts(host: string): Promise<number>;
+  /** Makes every later start of the host's login shell take this long, like a slow ~/.bashrc (0: none). */
+  setLoginShellDelay(host: string, seconds: number): Promise<void>;
+  /**
+   * The host's state as its own processes see it (sshd's network, mount and UTS namespaces): kernel
+   * settings, modules, links, addresses, routes, bridge VLANs, nftables, and path, mode, size, mtime and
+   * hash of everything under /etc and the kubelet and containerd state folders. One entry per line.
+   */
+  snapshot(host: string): Promise<HostSnapshot>;
   teardown(): Promise<void>;
+}
+
+/** `section: key` → value. */
+export type HostSnapshot = Map<string, string>;
+
+/** Folders whose every file the read-only proof hashes: what the collector reads, and all of /etc. */
+export const SNAPSHOT_DIRS = ['/etc', '/var/lib/kubelet', '/var/lib/containerd'];
+
+const SNAPSHOT_SCRIPT = `
+section() { printf '\\n@@ %s\\n' "$1"; }
+section sysctl; sysctl -a 2>/dev/null | sort
+section lsmod; lsmod 2>/dev/null | tail -n +2 | awk '{print $1, $2}' | sort
+# A bridge's timers tick by themselves; everything else of a link is configuration.
+section link; ip -d -o link show | sed -E 's/ [a-z_]+_timer +[0-9.]+//g; s/ *$//'
+section addr; ip -d -o addr show | sed 's/ *$//'
+section route; ip -d route show table all
+section bridge-vlan; bridge -d vlan show 2>&1
+section nft; nft list ruleset 2>&1
+for d in "$@"; do
+  [ -d "$d" ] || { section "files $d"; echo "(absent)"; continue; }
+  section "files $d"
+  find "$d" -xdev -printf '%p %y %m %s %T@\\n' | sort
+  section "hash $d"
+  find "$d" -xdev -type f -print0 | sort -z | xargs -0 -r sha256sum
+done
+`;
+
+/** Lines of a snapshot script's output as `section: line` keys (a line's own text is its key). */
+function parseSnapshot(text: string): HostSnapshot {
+  const out: HostSnapshot = new Map();
+  let section = '';
+  for (const line of text.split('\n')) {
+    if (line.startsWith('@@ ')) {
+      section = line.slice(3);
+      continue;
+    }
+    if (line.trim() === '') continue;
+    // sysctl: key = value; files: path first; hashes: path last; everything else: the whole line.
+    if (section === 'sysctl') {
+      const eq = line.indexOf(' = ');
+      out.set(`sysctl: ${eq < 0 ? line : line.slice(0, eq)}`, eq < 0 ? '' : line.slice(eq + 3));
+    } else if (section.startsWith('files ')) {
+      const sp = line.indexOf(' ');
+      out.set(`${section}: ${line.slice(0, sp)}`, line.slice(sp + 1));
+    } else if (section.startsWith('hash ')) {
+      out.set(`${section}: ${line.slice(66)}`, line.slice(0, 64));
+    } else {
+      out.set(`${section}: ${line}`, '');
+    }
+  }
+  return out;
+}
+
+/** What differs between two snapshots, ignoring keys in `noise` (values that change on their own). */
+export function snapshotChanges(before: HostSnapshot, after: HostSnapshot, noise: ReadonlySet<string> = new Set()): string[] {
+  const changes: string[] = [];
+  for (const [k, v] of before) {
+    if (noise.has(k)) continue;
+    if (!after.has(k)) changes.push(`gone: ${k}${v ? ` = ${v}` : ''}`);
+    else if (after.get(k) !== v) changes.push(`changed: ${k}: ${v} -> ${after.get(k)}`);
+  }
+  for (const [k, v] of after) if (!noise.has(k) && !before.has(k)) changes.push(`new: ${k}${v ? ` = ${v}` : ''}`);
+  return changes;
 }
 
 function findSshd(): string | null {
@@ -311,9 +385,11 @@ export async function setupLab(options: LabOptions = TEST_LAB, owner: number | n
       }
       const rootHome = path.join(hostDir, 'root-home');
       await fs.mkdir(rootHome, { mode: 0o700 });
+      const loginShell = path.join(hostDir, 'login-shell');
+      await fs.writeFile(loginShell, loginShellScript(hostDir), { mode: 0o755 });
       await fs.writeFile(
         path.join(overlay, 'etc', 'upper', 'passwd'),
-        passwd.replace(/^root:([^:]*):0:0:([^:]*):[^:]*:[^\n]*$/m, `root:$1:0:0:$2:${rootHome}:/bin/sh`),
+        passwd.replace(/^root:([^:]*):0:0:([^:]*):[^:]*:[^\n]*$/m, `root:$1:0:0:$2:${rootHome}:${loginShell}`),
         { mode: 0o644 },
       );
 
@@ -395,6 +471,21 @@ export async function setupLab(options: LabOptions = TEST_LAB, owner: number | n
         const log = await fs.readFile(lab.host(host).logPath, 'utf8').catch(() => '');
         return log.split('\n').filter((l) => /Accepted publickey for /.test(l)).length;
       },
+      async shellStarts(host) {
+        const log = await fs.readFile(path.join(dir, 'hosts', lab.host(host).name, 'login-shell.log'), 'utf8').catch(() => '');
+        return log.split('\n').filter((l) => l.startsWith('start ')).length;
+      },
+      async setLoginShellDelay(host, seconds) {
+        const file = path.join(dir, 'hosts', lab.host(host).name, 'login-shell.delay');
+        if (seconds > 0) await fs.writeFile(file, `${seconds}\n`);
+        else await fs.rm(file, { force: true });
+      },
+      async snapshot(host) {
+        // sshd's namespaces are the host's: its /etc and /var overlays, its network, its hostname.
+        const pid = (await fs.readFile(path.join(dir, 'hosts', host, 'sshd.pid'), 'utf8')).trim();
+        const { stdout } = await run('nsenter', ['-t', pid, '-m', '-n', '-u', 'sh', '-c', SNAPSHOT_SCRIPT, 'snapshot', ...SNAPSHOT_DIRS], { maxBuffer: 256 * 1024 * 1024 });
+        return parseSnapshot(stdout);
+      },
       teardown: () => teardownLab(id),
     };
     await lab.writeKnownHosts(knownHostsPath, [...hosts.keys()]);
@@ -425,7 +516,14 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
   const options = values.workers ? workersLab(Number(values.workers), values.subnet) : TEST_LAB;
   const lab = await setupLab(options, values.owner ? Number(values.owner) : null);
   if (values.json) {
-    const hosts = [...lab.hosts.values()].map((h) => ({ name: h.name, address: h.address, roles: h.roles, logPath: h.logPath }));
+    const hosts = [...lab.hosts.values()].map((h) => ({
+      name: h.name,
+      address: h.address,
+      roles: h.roles,
+      logPath: h.logPath,
+      shellLog: path.join(lab.dir, 'hosts', h.name, 'login-shell.log'),
+      shellDelayFile: path.join(lab.dir, 'hosts', h.name, 'login-shell.delay'),
+    }));
     console.log(JSON.stringify({ id: lab.id, dir: lab.dir, clientKeyPath: lab.clientKeyPath, knownHostsPath: lab.knownHostsPath, home: lab.home, hosts }));
   } else {
     console.log(`lab ${lab.id} is up in ${lab.dir}`);

@@ -7,6 +7,7 @@ import { bundlePath } from '../../../../bundle/layout.js';
 import { jsonExcerpt } from '../../../engine/evidence.js';
 import type { CheckContext, CheckResult, FindingDraft, LogHit } from '../../../engine/types.js';
 import { certificateInputs, certificates, failedKubeItems, type CertView } from '../../../model/kubeadm.js';
+import { attachmentHost } from '../../../model/attachments.js';
 import type { Model } from '../../../model/model.js';
 import type { Evidence, ObjectRef } from '../../../report/types.js';
 
@@ -15,6 +16,8 @@ const NOT_YET_VALID = /is before|certificate is not yet valid|not valid yet/;
 
 function hostOfHit(model: Model, hit: LogHit): string | undefined {
   if (hit.host !== undefined) return hit.host;
+  const attached = attachmentHost(model, hit.path);
+  if (attached) return attached.host;
   if (hit.namespace !== undefined && hit.pod !== undefined) {
     const node = model.pods().find((p) => p.namespace === hit.namespace && p.name === hit.pod)?.obj.spec?.nodeName;
     const host = node !== undefined ? model.node(node)?.host?.name ?? node : undefined;
@@ -68,14 +71,27 @@ export function check(model: Model, ctx: CheckContext): CheckResult {
     });
   }
 
-  // With an expired certificate found, the errors elsewhere are its consequences: attach them to it.
-  const target = findings.find((f) => f.subject.level === 'host');
+  // With an expired certificate found, a host's own x509 errors (kubelet failing with its expired client
+  // certificate) belong to that host's finding; errors elsewhere are consequences of the first one.
   const logEvidence = (h: LogHit): Evidence => (h.pointer !== undefined ? { path: h.path, pointer: h.pointer, excerpt: [h.text] } : { path: h.path, line: h.line, excerpt: [h.text] });
   const kubectlEvidence = kubectl.slice(0, 1).map((i): Evidence => ({ path: bundlePath.manifest(), pointer: `/items/${i.index}/stderr`, excerpt: jsonExcerpt({ path: i.path, stderr: i.stderr.split('\n')[0] }) }));
-  if (target) {
-    const seenBy = [...new Set(hits.map((h) => hostOfHit(model, h)).filter((h): h is string => h !== undefined))];
-    target.evidence.push(...kubectlEvidence, ...hits.slice(-2).map(logEvidence));
-    if (seenBy.length > 0) target.values!.what += ja ? `。x509 エラーを記録したホスト: ${seenBy.join(', ')}` : `; x509 errors logged on ${seenBy.join(', ')}`;
+  const hostFindings = findings.filter((f) => f.subject.level === 'host');
+  if (hostFindings.length > 0) {
+    const own = new Map<string, LogHit[]>();
+    const rest: LogHit[] = [];
+    for (const h of hits) {
+      const host = hostOfHit(model, h);
+      if (host !== undefined && hostFindings.some((f) => f.subject.name === host)) own.set(host, [...(own.get(host) ?? []), h]);
+      else rest.push(h);
+    }
+    const [target] = hostFindings;
+    for (const f of hostFindings) {
+      const mine = own.get(f.subject.name) ?? [];
+      const others = f === target ? rest : [];
+      f.evidence.push(...(f === target ? kubectlEvidence : []), ...mine.slice(-2).map(logEvidence), ...others.slice(-2).map(logEvidence));
+      const seenBy = [...new Set([...mine, ...others].map((h) => hostOfHit(model, h)).filter((h): h is string => h !== undefined))];
+      if (seenBy.length > 0) f.values!.what += ja ? `。証明書エラーを記録したホスト: ${seenBy.join(', ')}` : `; certificate errors logged on ${seenBy.join(', ')}`;
+    }
     return { findings };
   }
   const byHost = new Map<string, LogHit[]>();
@@ -85,9 +101,12 @@ export function check(model: Model, ctx: CheckContext): CheckResult {
   }
   for (const [key, list] of byHost) {
     const isHost = model.host(key) !== undefined;
+    const inferredFrom = [...new Set(list.filter((h) => h.host === undefined && attachmentHost(model, h.path)?.inferred).map((h) => h.path))];
+    const inferredNote = inferredFrom.length === 0 ? '' : ja ? `（${inferredFrom.join(', ')} の内容から ${key} のものと推定）` : ` (${inferredFrom.join(', ')} attributed to ${key}: inferred from its content)`;
     findings.push({
       subject: isHost ? { level: 'host', name: key } : { level: 'cluster', name: key },
-      evidence: list.slice(-3).map(logEvidence),
+      // A host inferred from an attachment's content shows the manifest's record of that inference.
+      evidence: [...list.slice(-3).map(logEvidence), ...[...new Set(list.map((h) => attachmentHost(model, h.path)?.evidence ?? null))].filter((e): e is Evidence => e !== null)],
       // What the explains relation reads (clock-skew): errors alone, how many certificates were collected and
       // found valid, and how many errors state the host's time was past a NotAfter (those prove an expiry).
       values: {
@@ -95,7 +114,8 @@ export function check(model: Model, ctx: CheckContext): CheckResult {
         certificates: collected.length,
         expiredCertificates: expired.length,
         errorsStatingExpiry: list.filter((h) => /current time \S+ is after/.test(h.text)).length,
-        what: ja ? `x509「certificate has expired」エラー ${list.length} 件（期限切れの証明書はバンドルの pki には見当たらない: kubelet のクライアント証明書などを確認）` : `${list.length} x509 "certificate has expired" error(s); no expired certificate among the collected pki files (check kubelet's client certificate)` },
+        what: (ja ? `x509「certificate has expired」エラー ${list.length} 件（期限切れの証明書はバンドルの pki には見当たらない: kubelet のクライアント証明書などを確認）` : `${list.length} x509 "certificate has expired" error(s); no expired certificate among the collected pki files (check kubelet's client certificate)`) + inferredNote,
+      },
     });
   }
   if (kubectl.length > 0 && findings.length === 0) {
