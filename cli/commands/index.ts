@@ -3,6 +3,7 @@ import type { Argv } from 'yargs';
 import type { CliContext } from '../context.js';
 import { registerAnalyze } from './analyze.js';
 import { registerCollect } from './collect.js';
+import { registerImport } from './import.js';
 import { registerInspect } from './inspect.js';
 import { registerRedact } from './redact.js';
 import { registerRules } from './rules.js';
@@ -13,4 +14,5 @@ export function registerCommands(parser: Argv, ctx: CliContext): void {
   registerCollect(parser, ctx);
   registerInspect(parser, ctx);
   registerRedact(parser, ctx);
+  registerImport(parser, ctx);
 }

@@ -1,0 +1,164 @@
+// Opens any input `labsnap analyze` and `labsnap import` accept: a labsnap bundle goes to the native reader,
+// anything else to its importer, which yields the same entries under labsnap layout paths. The manifest
+// of an import says `mode: imported` and which kind of input each part came from; its hosts and items are
+// complete once forEachEntry has run (the analyzer reads them after the pass).
+import { basename, join } from 'node:path';
+import { InputError } from '../../common/errors.js';
+import { BUNDLE_FORMAT, BUNDLE_FORMAT_VERSION, segment } from '../layout.js';
+import type { HostRecord, ImportedInput, Manifest } from '../manifest.js';
+import { openBundle, type BundleEntry, type OpenedBundle, type ReaderLimits, type ReadSummary } from '../reader.js';
+import { openRegular } from '../reader-dir.js';
+import { resolveLimits } from '../reader-entry.js';
+import { ClusterInfoDumpImporter } from './cluster-info.js';
+import { detectInput, type Detected } from './detect.js';
+import { packageInfo } from '../../common/package-root.js';
+import { INPUT_KIND_NAMES, type ImportedKind, type InputKind } from './kinds.js';
+import { ImportOutput, newestHeartbeat, type Importer } from './output.js';
+import { sosHostName, sosTime, SosImporter } from './sos.js';
+import { TroubleshootImporter } from './troubleshoot.js';
+
+export interface OpenInputOptions {
+  limits?: Partial<ReaderLimits>;
+  /** Host name for a sos report or a troubleshoot host-only bundle (`--host NAME=...`). */
+  host?: string;
+}
+
+export interface OpenedInput {
+  kind: InputKind;
+  bundle: OpenedBundle;
+}
+
+/** Reads named files of an input before the main pass (the collection time, a sos report's host name). */
+async function prescan(detected: Detected, wanted: string[]): Promise<Map<string, string>> {
+  const found = new Map<string, string>();
+  const raw = detected.raw!;
+  const prefix = detected.prefix.join('/');
+  const full = (rel: string) => (prefix ? `${prefix}/${rel}` : rel);
+  if (detected.container === 'directory') {
+    for (const rel of wanted) {
+      const file = await openRegular(join(raw.path, ...full(rel).split('/')));
+      if (!file.ok) continue;
+      try {
+        // Small files only: these are a hostname, a date, a node list.
+        if (file.size <= 16 * 1024 * 1024) found.set(rel, (await file.handle.readFile()).toString('utf8'));
+      } finally {
+        await file.handle.close();
+      }
+    }
+    return found;
+  }
+  const targets = new Map(wanted.map((w) => [full(w), w]));
+  await raw.forEachRaw(async ({ segments, entry }) => {
+    const rel = targets.get(segments.join('/'));
+    if (rel !== undefined && entry.size <= 16 * 1024 * 1024) found.set(rel, await entry.text());
+    return found.size === wanted.length ? 'stop' : undefined;
+  });
+  return found;
+}
+
+function importerFor(kind: ImportedKind, limits: ReaderLimits, host: string | undefined): Importer {
+  // Held content (host collectors, custom resources) is bounded like one large entry.
+  if (kind === 'troubleshoot') return new TroubleshootImporter(limits.maxEntryBytes, host);
+  if (kind === 'cluster-info-dump') return new ClusterInfoDumpImporter();
+  return new SosImporter(host ?? 'host', limits.maxEntryBytes);
+}
+
+async function collectionTime(detected: Detected): Promise<{ at: Date; from: string }> {
+  if (detected.kind === 'sosreport') {
+    const files = await prescan(detected, ['sos_commands/date/date_--utc']);
+    const at = sosTime(files.get('sos_commands/date/date_--utc'));
+    if (at) return { at, from: 'sos_commands/date/date_--utc' };
+  } else if (detected.container === 'directory') {
+    const rel = detected.kind === 'troubleshoot' ? 'cluster-resources/nodes.json' : 'nodes.json';
+    const at = newestHeartbeat((await prescan(detected, [rel])).get(rel) ?? '');
+    if (at) return { at, from: `the newest node heartbeat in ${rel}` };
+  }
+  if (detected.newestMtime) return { at: detected.newestMtime, from: 'the archive entries\' time' };
+  if (detected.container === 'directory') {
+    const rel = detected.kind === 'troubleshoot' ? 'cluster-resources/nodes.json' : 'nodes.json';
+    throw new InputError(`${detected.raw!.path}: cannot tell when this ${INPUT_KIND_NAMES[detected.kind]} was collected (no ${rel} with node heartbeats); import it from its archive instead`);
+  }
+  throw new InputError(`${detected.raw!.path}: cannot tell when this ${INPUT_KIND_NAMES[detected.kind]} was collected (no entry times in the archive)`);
+}
+
+function rootNameOf(path: string, detected: Detected): string {
+  return detected.prefix.at(-1) ?? basename(path).replace(/\.(tar\.gz|tgz|tar\.xz|txz|tar)$/, '');
+}
+
+/** One input (not a labsnap bundle) as an OpenedBundle. */
+export async function openImported(path: string, detected: Detected, options: OpenInputOptions = {}): Promise<OpenedBundle> {
+  const kind = detected.kind as ImportedKind;
+  const limits = resolveLimits(options.limits);
+  const { at } = await collectionTime(detected);
+  let host = options.host;
+  if (kind === 'sosreport' && host === undefined) {
+    const files = await prescan(detected, ['sos_commands/host/hostname', 'etc/hostname']);
+    host = sosHostName(files.get('sos_commands/host/hostname') ?? files.get('etc/hostname'));
+  }
+  if (host !== undefined) segment(host, 'host name');
+  const input: ImportedInput = { kind, input: basename(path), cluster: kind !== 'sosreport', hosts: [] };
+  const manifest: Manifest = {
+    format: BUNDLE_FORMAT,
+    formatVersion: BUNDLE_FORMAT_VERSION,
+    tool: { name: 'labsnap', version: packageInfo().version },
+    // The input's own name stands for the cluster: none of these formats records a cluster name.
+    cluster: rootNameOf(path, detected),
+    collectedAt: at.toISOString(),
+    finishedAt: at.toISOString(),
+    commandLine: [],
+    mode: 'imported',
+    imported: [input],
+    hosts: kind === 'sosreport' ? [{ name: host!, address: '', roles: ['worker'], reached: true }] : [],
+    items: [],
+    interrupted: false,
+  };
+  if (kind === 'sosreport') input.hosts = [host!];
+  const rootName = rootNameOf(path, detected);
+  const bundle: OpenedBundle = {
+    kind: detected.container === 'tar.xz' ? 'tar.xz' : detected.container,
+    rootName,
+    manifest,
+    async forEachEntry(visit: (entry: BundleEntry) => Promise<void>): Promise<ReadSummary> {
+      const importer = importerFor(kind, limits, host);
+      const out = new ImportOutput(visit, limits);
+      const prefix = detected.prefix;
+      const pass = await detected.raw!.forEachRaw(async (raw) => {
+        if (raw.segments.length <= prefix.length || prefix.some((p, i) => raw.segments[i] !== p)) return;
+        await importer.entry(raw.segments.slice(prefix.length), raw, out);
+      });
+      await importer.finish(out);
+      manifest.items = out.items;
+      const hosts = importer.hosts();
+      if (kind !== 'sosreport') {
+        manifest.hosts = hosts;
+        input.hosts = hosts.map((h) => h.name);
+      } else manifest.hosts = hosts;
+      // A sos report stores convenience symbolic links beside the real files; refusing them is expected.
+      const problems = [...pass.problems.filter((p) => kind !== 'sosreport' || !p.problem.startsWith('symbolic link')), ...out.problems];
+      return { sha256: pass.sha256, entries: out.visited, problems };
+    },
+  };
+  return bundle;
+}
+
+/** Any input: a labsnap bundle (read natively) or an input another tool wrote (imported on the fly). */
+export async function openInput(path: string, options: OpenInputOptions = {}): Promise<OpenedInput> {
+  const limits = resolveLimits(options.limits);
+  let detected: Detected;
+  try {
+    detected = await detectInput(path, limits);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== undefined) return { kind: 'labsnap', bundle: await openBundle(path, options.limits) };
+    throw err;
+  }
+  if (detected.kind === 'labsnap') return { kind: 'labsnap', bundle: await openBundle(path, options.limits) };
+  return { kind: detected.kind, bundle: await openImported(path, detected, options) };
+}
+
+/** The kind of input a manifest describes, for the report: the imported kinds, or a labsnap bundle. */
+export function inputKindsOf(manifest: Manifest): InputKind[] {
+  const kinds = [...new Set((manifest.imported ?? []).map((i) => i.kind))];
+  return kinds.length > 0 ? kinds : ['labsnap'];
+}
+
+export type { HostRecord };
