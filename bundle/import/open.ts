@@ -108,7 +108,7 @@ export async function openImported(path: string, detected: Detected, options: Op
     commandLine: [],
     mode: 'imported',
     imported: [input],
-    hosts: kind === 'sosreport' ? [{ name: host!, address: '', roles: ['worker'], reached: true }] : [],
+    hosts: kind === 'sosreport' ? [{ name: host!, address: '', roles: [], reached: true }] : [],
     items: [],
     interrupted: false,
   };

@@ -37,6 +37,7 @@ export function sosHostName(text: string | undefined): string | undefined {
 
 export class SosImporter implements Importer {
   #controlPlane = false;
+  #kubernetes = false;
 
   constructor(
     private readonly host: string,
@@ -45,6 +46,8 @@ export class SosImporter implements Importer {
 
   async entry(rel: string[], raw: RawEntry, out: ImportOutput): Promise<void> {
     const source = rel.join('/');
+    // Signs that the machine is a Kubernetes node (sos's kubernetes plugin, kubelet's files).
+    if (/^(sos_commands\/kubernetes\/|etc\/kubernetes\/|var\/lib\/kubelet\/)/.test(source)) this.#kubernetes = true;
     if (rel[0] === 'sos_commands' && rel.length === 3) {
       const target = commandTarget(sosCommand(rel[2]!));
       if (!target) return;
@@ -68,6 +71,8 @@ export class SosImporter implements Importer {
   async finish(): Promise<void> {}
 
   hosts(): HostRecord[] {
-    return [{ name: this.host, address: '', roles: [this.#controlPlane ? 'control-plane' : 'worker'], reached: true }];
+    // A machine without any kubelet/kubernetes file is not judged as a node: node rules skip rather than
+    // hold a plain server to a node's requirements (ip_forward, br_netfilter, swap).
+    return [{ name: this.host, address: '', roles: this.#controlPlane ? ['control-plane'] : this.#kubernetes ? ['worker'] : [], reached: true }];
   }
 }
