@@ -69,9 +69,12 @@ async function collectionTime(detected: Detected): Promise<{ at: Date; from: str
     const at = sosTime(files.get('sos_commands/date/date_--utc'));
     if (at) return { at, from: 'sos_commands/date/date_--utc' };
   } else if (detected.container === 'directory') {
-    const rel = detected.kind === 'troubleshoot' ? 'cluster-resources/nodes.json' : 'nodes.json';
-    const at = newestHeartbeat((await prescan(detected, [rel])).get(rel) ?? '');
-    if (at) return { at, from: `the newest node heartbeat in ${rel}` };
+    const rels = detected.kind === 'troubleshoot' ? ['cluster-resources/nodes.json'] : ['nodes.json', 'nodes.yaml'];
+    const files = await prescan(detected, rels);
+    for (const rel of rels) {
+      const at = newestHeartbeat(files.get(rel) ?? '');
+      if (at) return { at, from: `the newest node heartbeat in ${rel}` };
+    }
   }
   if (detected.newestMtime) return { at: detected.newestMtime, from: 'the archive entries\' time' };
   if (detected.container === 'directory') {

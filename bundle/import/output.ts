@@ -138,10 +138,10 @@ export interface Importer {
   hosts(): HostRecord[];
 }
 
-/** `"2024-01-02T03:04:05Z"`-style times in a node list: the newest heartbeat is close to when it was collected. */
+/** Node heartbeats in a node list (JSON or YAML): the newest is close to when the list was collected. */
 export function newestHeartbeat(nodesJson: string): Date | undefined {
   let newest: number | undefined;
-  for (const m of nodesJson.matchAll(/"lastHeartbeatTime"\s*:\s*"([^"]+)"/g)) {
+  for (const m of nodesJson.matchAll(/\blastHeartbeatTime"?\s*:\s*['"]?(\d{4}-\d\d-\d\dT[\d:.]+(?:Z|[+-]\d\d:\d\d))/g)) {
     const t = Date.parse(m[1]!);
     if (!Number.isNaN(t) && (newest === undefined || t > newest)) newest = t;
   }
