@@ -4,7 +4,7 @@
 // complete once forEachEntry has run (the analyzer reads them after the pass).
 import { basename, join } from 'node:path';
 import { InputError } from '../../common/errors.js';
-import { BUNDLE_FORMAT, BUNDLE_FORMAT_VERSION, segment } from '../layout.js';
+import { BUNDLE_FORMAT, BUNDLE_FORMAT_VERSION, LayoutError, segment } from '../layout.js';
 import type { HostRecord, ImportedInput, Manifest } from '../manifest.js';
 import { openBundle, type BundleEntry, type OpenedBundle, type ReaderLimits, type ReadSummary } from '../reader.js';
 import { openRegular } from '../reader-dir.js';
@@ -63,25 +63,39 @@ function importerFor(kind: ImportedKind, limits: ReaderLimits, host: string | un
   return new SosImporter(host ?? 'host', limits.maxEntryBytes);
 }
 
-async function collectionTime(detected: Detected): Promise<{ at: Date; from: string }> {
+/**
+ * "Now" for every rule: none of these formats records when it was collected in one place. A sos report
+ * has `date --utc`; otherwise the newest node heartbeat (folders) or the archive's entry times, and the
+ * heartbeats again for an archive written without times.
+ */
+async function collectionTime(detected: Detected): Promise<Date> {
+  const name = INPUT_KIND_NAMES[detected.kind];
   if (detected.kind === 'sosreport') {
     const files = await prescan(detected, ['sos_commands/date/date_--utc']);
     const at = sosTime(files.get('sos_commands/date/date_--utc'));
-    if (at) return { at, from: 'sos_commands/date/date_--utc' };
-  } else if (detected.container === 'directory') {
-    const rels = detected.kind === 'troubleshoot' ? ['cluster-resources/nodes.json'] : ['nodes.json', 'nodes.yaml'];
-    const files = await prescan(detected, rels);
-    for (const rel of rels) {
+    if (at) return at;
+  }
+  const nodeFiles = detected.kind === 'troubleshoot' ? ['cluster-resources/nodes.json'] : detected.kind === 'cluster-info-dump' ? ['nodes.json', 'nodes.yaml'] : [];
+  const fromHeartbeats = async (): Promise<Date | undefined> => {
+    if (nodeFiles.length === 0) return undefined;
+    const files = await prescan(detected, nodeFiles);
+    for (const rel of nodeFiles) {
       const at = newestHeartbeat(files.get(rel) ?? '');
-      if (at) return { at, from: `the newest node heartbeat in ${rel}` };
+      if (at) return at;
     }
-  }
-  if (detected.newestMtime) return { at: detected.newestMtime, from: 'the archive entries\' time' };
+    return undefined;
+  };
   if (detected.container === 'directory') {
-    const rel = detected.kind === 'troubleshoot' ? 'cluster-resources/nodes.json' : 'nodes.json';
-    throw new InputError(`${detected.raw!.path}: cannot tell when this ${INPUT_KIND_NAMES[detected.kind]} was collected (no ${rel} with node heartbeats); import it from its archive instead`);
+    const at = await fromHeartbeats();
+    if (at) return at;
+    throw new InputError(
+      `${detected.raw!.path}: cannot tell when this ${name} was collected (${nodeFiles.length > 0 ? `no node heartbeats in ${nodeFiles.join(' or ')}` : 'no sos_commands/date/date_--utc'}); import it from its archive instead`,
+    );
   }
-  throw new InputError(`${detected.raw!.path}: cannot tell when this ${INPUT_KIND_NAMES[detected.kind]} was collected (no entry times in the archive)`);
+  if (detected.newestMtime) return detected.newestMtime;
+  const at = await fromHeartbeats();
+  if (at) return at;
+  throw new InputError(`${detected.raw!.path}: cannot tell when this ${name} was collected (no entry times in the archive and no node heartbeats)`);
 }
 
 function rootNameOf(path: string, detected: Detected): string {
@@ -92,7 +106,7 @@ function rootNameOf(path: string, detected: Detected): string {
 export async function openImported(path: string, detected: Detected, options: OpenInputOptions = {}): Promise<OpenedBundle> {
   const kind = detected.kind as ImportedKind;
   const limits = resolveLimits(options.limits);
-  const { at } = await collectionTime(detected);
+  const at = await collectionTime(detected);
   let host = options.host;
   if (kind === 'sosreport' && host === undefined) {
     const files = await prescan(detected, ['sos_commands/host/hostname', 'etc/hostname']);
@@ -127,7 +141,18 @@ export async function openImported(path: string, detected: Detected, options: Op
       const prefix = detected.prefix;
       const pass = await detected.raw!.forEachRaw(async (raw) => {
         if (raw.segments.length <= prefix.length || prefix.some((p, i) => raw.segments[i] !== p)) return;
-        await importer.entry(raw.segments.slice(prefix.length), raw, out);
+        const rel = raw.segments.slice(prefix.length);
+        try {
+          await importer.entry(rel, raw, out);
+        } catch (err) {
+          // A name that cannot become a bundle path (too long, `..` in a log marker) or a file in the wrong
+          // form loses that one entry, never the rest of the input.
+          if (err instanceof LayoutError || err instanceof SyntaxError || (err instanceof Error && err.name === 'YAMLException')) {
+            out.problems.push({ path: rel.join('/'), problem: `${err.message}; not imported` });
+            return;
+          }
+          throw err;
+        }
       });
       await importer.finish(out);
       manifest.items = out.items;
