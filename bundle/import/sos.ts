@@ -38,6 +38,7 @@ export function sosHostName(text: string | undefined): string | undefined {
 export class SosImporter implements Importer {
   #controlPlane = false;
   #kubernetes = false;
+  #proxmox = false;
 
   constructor(
     private readonly host: string,
@@ -48,6 +49,8 @@ export class SosImporter implements Importer {
     const source = rel.join('/');
     // Signs that the machine is a Kubernetes node (sos's kubernetes plugin, kubelet's files).
     if (/^(sos_commands\/kubernetes\/|etc\/kubernetes\/|var\/lib\/kubelet\/)/.test(source)) this.#kubernetes = true;
+    // sos's pve plugin and /etc/pve: a Proxmox VE host.
+    if (/^(sos_commands\/pve|etc\/pve\/)/.test(source)) this.#proxmox = true;
     if (rel[0] === 'sos_commands' && rel.length === 3) {
       const target = commandTarget(sosCommand(rel[2]!));
       if (!target) return;
@@ -73,6 +76,8 @@ export class SosImporter implements Importer {
   hosts(): HostRecord[] {
     // A machine without any kubelet/kubernetes file is not judged as a node: node rules skip rather than
     // hold a plain server to a node's requirements (ip_forward, br_netfilter, swap).
-    return [{ name: this.host, address: '', roles: this.#controlPlane ? ['control-plane'] : this.#kubernetes ? ['worker'] : [], reached: true }];
+    const roles: HostRecord['roles'] = this.#controlPlane ? ['control-plane'] : this.#kubernetes ? ['worker'] : [];
+    if (this.#proxmox) roles.unshift('proxmox');
+    return [{ name: this.host, address: '', roles, reached: true }];
   }
 }
