@@ -93,6 +93,8 @@ interface HeldHostFile {
   content: Buffer;
   /** Collector name for run-host outputs, decided when its -info.json is known. */
   runHost?: string;
+  /** Set for per-node host collectors; otherwise the bundle's one host, named at the end. */
+  host?: string;
   convert?: (text: string) => string;
   target?: HostTarget;
 }
@@ -105,6 +107,8 @@ export class TroubleshootImporter implements Importer {
   #nodes: NodeInfo[] = [];
   #custom = new Map<string, Map<string, { items: unknown[]; json: boolean; source: string }>>();
   #sysctlNodes = new Set<string>();
+  /** Hosts named by per-node host-collector folders. */
+  #namedHosts = new Set<string>();
   #hosts: HostRecord[] = [];
 
   constructor(
@@ -157,7 +161,7 @@ export class TroubleshootImporter implements Importer {
       await out.put(bundlePath.hostCmd(host, HOST_CMD.sysctl), source, 'command', host, `${procSysToSysctl(await raw.entry.text())}\n`);
       return;
     }
-    if (top === 'host-collectors' && a !== undefined) await this.#hostCollector(p, raw, source);
+    if (top === 'host-collectors' && a !== undefined) await this.#hostCollector(p, raw, source, out);
   }
 
   async #customResource(p: string[], raw: RawEntry, source: string): Promise<void> {
@@ -182,7 +186,9 @@ export class TroubleshootImporter implements Importer {
     perNs.set(ns, { items: customItems(content.toString('utf8'), !json), json, source });
   }
 
-  async #hostCollector(p: string[], raw: RawEntry, source: string): Promise<void> {
+  async #hostCollector(p: string[], raw: RawEntry, source: string, out: ImportOutput): Promise<void> {
+    // Host collectors run on every node (remote host collection) keep one folder per node.
+    if (p.length === 4) return this.#nodeHostCollector(p, raw, source, out);
     const [, group, file] = p;
     if (p.length !== 3 || file === undefined) return;
     if (group === 'system' && file === 'hostos_info.json') {
@@ -212,6 +218,34 @@ export class TroubleshootImporter implements Importer {
     }
   }
 
+  /** `host-collectors/<group>/<node>/<file>`: the host is named by the path, so journals stream through. */
+  async #nodeHostCollector(p: string[], raw: RawEntry, source: string, out: ImportOutput): Promise<void> {
+    const [, group, nodeName, file] = p as [string, string, string, string];
+    const host = segment(nodeName, 'node name');
+    const hold = async (item: Omit<HeldHostFile, 'content' | 'source'>): Promise<void> => {
+      const content = await this.#held!.take(raw, source);
+      if (content) this.#hostFiles.push({ source, content, host, ...item });
+    };
+    if (group === 'journald' && file.endsWith('.txt') && !file.endsWith('-stderr.txt')) {
+      const target = journaldTarget(file.slice(0, -4));
+      if (!target) return;
+      this.#namedHosts.add(host);
+      await out.pass(target.path(host), source, 'command', host, raw.entry);
+      return;
+    }
+    if (group === 'system' && file === 'sysctl.json') return hold({ convert: sysctlJsonToText, target: { kind: 'command', path: (h) => bundlePath.hostCmd(h, HOST_CMD.sysctl) } });
+    if (group === 'system' && file === 'kernel_modules.json') return hold({ convert: kernelModulesToLsmod, target: { kind: 'command', path: (h) => bundlePath.hostCmd(h, HOST_CMD.lsmod) } });
+    if (group === 'run-host') {
+      if (file.endsWith('-info.json')) {
+        const info = JSON.parse(await raw.entry.text()) as { command?: unknown; args?: unknown };
+        const args = Array.isArray(info.args) ? info.args.map(String) : [];
+        if (typeof info.command === 'string') this.#runHostCommands.set(`${host}/${file.slice(0, -'-info.json'.length)}`, [info.command, ...args].join(' '));
+        return;
+      }
+      if (file.endsWith('.txt') && !file.endsWith('-stderr.txt')) return hold({ runHost: `${host}/${file.slice(0, -4)}` });
+    }
+  }
+
   async finish(out: ImportOutput): Promise<void> {
     for (const [name, perNs] of [...this.#custom].sort(([x], [y]) => (x < y ? -1 : 1))) {
       const parts = [...perNs.values()].sort((x, y) => (x.source < y.source ? -1 : 1));
@@ -223,7 +257,7 @@ export class TroubleshootImporter implements Importer {
     for (const f of this.#hostFiles) {
       let target = f.target ?? null;
       if (f.runHost !== undefined) {
-        const command = this.#runHostCommands.get(f.runHost) ?? f.runHost.replace(/[-_]/g, ' ');
+        const command = this.#runHostCommands.get(f.runHost) ?? f.runHost.replace(/^.*\//, '').replace(/[-_]/g, ' ');
         const t = commandTarget(command);
         target = t ? { kind: 'command', path: (h) => ('cmd' in t ? bundlePath.hostCmd(h, t.cmd) : bundlePath.hostFile(h, t.file)) } : null;
       }
@@ -236,10 +270,11 @@ export class TroubleshootImporter implements Importer {
         out.problems.push({ path: f.source, problem: `not in the form troubleshoot writes (${(err as Error).message}); ignored` });
         continue;
       }
-      hostUsed = true;
-      await out.put(target.path(host), f.source, 'command', host, content);
+      if (f.host !== undefined) this.#namedHosts.add(f.host);
+      else hostUsed = true;
+      await out.put(target.path(f.host ?? host), f.source, 'command', f.host ?? host, content);
     }
-    const names = new Set<string>(this.#sysctlNodes);
+    const names = new Set<string>([...this.#sysctlNodes, ...this.#namedHosts]);
     if (hostUsed) names.add(host);
     this.#hosts = [...names].sort().map((name) => {
       const node = this.#nodes.find((n) => n.name === name);
