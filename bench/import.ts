@@ -3,7 +3,7 @@
 // native bundle. Target: within 1.2x of the native analysis in time and peak memory.
 import { spawn } from 'node:child_process';
 import { closeSync, createWriteStream, existsSync, openSync, statSync } from 'node:fs';
-import { rename, rm } from 'node:fs/promises';
+import { readFile, rename, rm } from 'node:fs/promises';
 import { pipeline } from 'node:stream/promises';
 import { createGzip } from 'node:zlib';
 import { Header, Pax } from 'tar';
@@ -100,8 +100,8 @@ export async function toTroubleshoot(bundleFile: string, outFile: string): Promi
   const write = async (buf: Buffer): Promise<void> => {
     if (!gzip.write(buf)) await new Promise<void>((resolve) => gzip.once('drain', () => resolve()));
   };
-  await write(Buffer.concat(header(`${root}/version.yaml`, 58, mtime)));
-  await write(Buffer.concat([Buffer.from('apiVersion: troubleshoot.sh/v1beta2\nkind: SupportBundle\n\n'), padding(58)]));
+  const version = Buffer.from('apiVersion: troubleshoot.sh/v1beta2\nkind: SupportBundle\n');
+  await write(Buffer.concat([...header(`${root}/version.yaml`, version.length, mtime), version, padding(version.length)]));
   await opened.forEachEntry(async (entry) => {
     for (const out of await troubleshootFor(entry, sources)) {
       const name = `${root}/${out.name}`;
@@ -185,7 +185,15 @@ export function importBenchmark(cli: string, outDir: string) {
       const tMs = median(imported.map((r) => r.ms));
       const nRss = Math.max(...native.map((r) => r.rssKiB));
       const tRss = Math.max(...imported.map((r) => r.rssKiB));
+      const findings = async (file: string) => {
+        const r = JSON.parse(await readFile(file, 'utf8')) as { findings: { ruleId: string; scope: { names: string[] } }[] };
+        return r.findings.map((f) => `${f.ruleId}:${f.scope.names.join(',')}`).sort();
+      };
+      const nf = await findings(`${outDir}/report-native.json`);
+      const tf = await findings(`${outDir}/report-troubleshoot.json`);
+      const same = JSON.stringify(nf) === JSON.stringify(tf);
       return [
+        ['findings', same ? `${nf.length}, the same in both` : `differ: native ${nf.join(' ')} / troubleshoot ${tf.join(' ')}`],
         ['native bundle', `${mib(bundle.bytes)} (.tar.gz)`],
         ['troubleshoot layout', `${mib(statSync(ts).size)} (.tar.gz)${made > 1000 ? `, written in ${(made / 1000).toFixed(1)} s` : ', cached'}`],
         ['analyze native', `${(nMs / 1000).toFixed(2)} s, peak RSS ${(nRss / 1024).toFixed(0)} MiB (median of ${runs})`],

@@ -56,6 +56,9 @@ export const CAN_CONTAIN: Record<ImportedKind, string[]> = {
     ...COMMANDS,
     'hosts/*/cmd/uptime.txt',
     'hosts/*/cmd/os-release.txt',
+    // `ip -d address` text, converted to the `ip -j` link and address JSON.
+    'hosts/*/cmd/ip-link.json',
+    'hosts/*/cmd/ip-addr.json',
     // Copied files: what the labsnap collector copies, at the same host paths.
     'hosts/*/files/etc/**',
     'hosts/*/files/proc/swaps',

@@ -5,6 +5,7 @@
 import { bundlePath, HOST_CMD, HOST_FILE } from '../layout.js';
 import type { HostRecord } from '../manifest.js';
 import { commandTarget } from './commands.js';
+import { ipJsonFromAddressText } from './ip-text.js';
 import type { Importer, ImportOutput } from './output.js';
 import type { RawEntry } from './raw.js';
 
@@ -19,7 +20,11 @@ const AS_COMMAND: Record<string, (typeof HOST_CMD)[keyof typeof HOST_CMD]> = {
 
 /** The command a sos_commands file name stands for: sos writes spaces as `_` and `/` as `.`. */
 export function sosCommand(fileName: string): string {
-  return fileName.replace(/_/g, ' ').replace(/(^| )\.(?=[A-Za-z])/g, '$1/').replace(/(?<=\/[A-Za-z0-9-]+)\.(?=[A-Za-z])/g, '/');
+  // A path argument is the one word that starts with `.` (a `.` inside a file name is lost either way).
+  return fileName
+    .split('_')
+    .map((word) => (/^\.[A-Za-z]/.test(word) ? word.replace(/\./g, '/') : word))
+    .join(' ');
 }
 
 /** `Sun Dec  6 02:49:10 UTC 2026` from sos_commands/date/date_--utc. */
@@ -51,6 +56,13 @@ export class SosImporter implements Importer {
     if (/^(sos_commands\/kubernetes\/|etc\/kubernetes\/|var\/lib\/kubelet\/)/.test(source)) this.#kubernetes = true;
     // sos's pve plugin and /etc/pve: a Proxmox VE host.
     if (/^(sos_commands\/pve|etc\/pve\/)/.test(source)) this.#proxmox = true;
+    if (rel[0] === 'sos_commands' && rel.length === 3 && /^ip (-d )?(addr|address)( show)?$/.test(sosCommand(rel[2]!))) {
+      // sos keeps `ip -d address` as text; it holds both the links and their addresses.
+      const json = ipJsonFromAddressText(await raw.entry.text());
+      await out.put(bundlePath.hostCmd(this.host, HOST_CMD.ipLink), `${source} (links)`, 'command', this.host, json.link);
+      await out.put(bundlePath.hostCmd(this.host, HOST_CMD.ipAddr), source, 'command', this.host, json.addr);
+      return;
+    }
     if (rel[0] === 'sos_commands' && rel.length === 3) {
       const target = commandTarget(sosCommand(rel[2]!));
       if (!target) return;

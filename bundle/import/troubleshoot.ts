@@ -281,7 +281,9 @@ export class TroubleshootImporter implements Importer {
       return {
         name,
         address: node?.address ?? '',
-        roles: node?.controlPlane ? ['control-plane'] : ['worker'],
+        // With a node list, a host that is not in it is no node (a hypervisor, a storage box); a host-only
+        // bundle has no list, and troubleshoot's host specs are written for Kubernetes nodes.
+        roles: node ? (node.controlPlane ? ['control-plane'] : ['worker']) : this.#nodes.length > 0 ? [] : ['worker'],
         reached: true,
       };
     });
