@@ -29,7 +29,7 @@ export interface OpenedInput {
 }
 
 /** Reads named files of an input before the main pass (the collection time, a sos report's host name). */
-async function prescan(detected: Detected, wanted: string[]): Promise<Map<string, string>> {
+async function prescan(detected: Detected, wanted: string[], enough: (found: Map<string, string>) => boolean = (f) => f.size === wanted.length): Promise<Map<string, string>> {
   const found = new Map<string, string>();
   const raw = detected.raw!;
   const prefix = detected.prefix.join('/');
@@ -51,7 +51,7 @@ async function prescan(detected: Detected, wanted: string[]): Promise<Map<string
   await raw.forEachRaw(async ({ segments, entry }) => {
     const rel = targets.get(segments.join('/'));
     if (rel !== undefined && entry.size <= 16 * 1024 * 1024) found.set(rel, await entry.text());
-    return found.size === wanted.length ? 'stop' : undefined;
+    return enough(found) ? 'stop' : undefined;
   });
   return found;
 }
@@ -68,11 +68,25 @@ function importerFor(kind: ImportedKind, limits: ReaderLimits, host: string | un
  * has `date --utc`; otherwise the newest node heartbeat (folders) or the archive's entry times, and the
  * heartbeats again for an archive written without times.
  */
+const SOS_DATE = 'sos_commands/date/date_--utc';
+const SOS_HOSTNAME = 'sos_commands/host/hostname';
+const SOS_ETC_HOSTNAME = 'etc/hostname';
+const sosCache = new WeakMap<Detected, Promise<Map<string, string>>>();
+
+/** A sos report's date and host name, read in one pass that stops once both are known. */
+function sosFacts(detected: Detected): Promise<Map<string, string>> {
+  let facts = sosCache.get(detected);
+  if (!facts) {
+    facts = prescan(detected, [SOS_DATE, SOS_HOSTNAME, SOS_ETC_HOSTNAME], (f) => f.has(SOS_DATE) && (f.has(SOS_HOSTNAME) || f.has(SOS_ETC_HOSTNAME)));
+    sosCache.set(detected, facts);
+  }
+  return facts;
+}
+
 async function collectionTime(detected: Detected): Promise<Date> {
   const name = INPUT_KIND_NAMES[detected.kind];
   if (detected.kind === 'sosreport') {
-    const files = await prescan(detected, ['sos_commands/date/date_--utc']);
-    const at = sosTime(files.get('sos_commands/date/date_--utc'));
+    const at = sosTime((await sosFacts(detected)).get(SOS_DATE));
     if (at) return at;
   }
   const nodeFiles = detected.kind === 'troubleshoot' ? ['cluster-resources/nodes.json'] : detected.kind === 'cluster-info-dump' ? ['nodes.json', 'nodes.yaml'] : [];
@@ -109,8 +123,8 @@ export async function openImported(path: string, detected: Detected, options: Op
   const at = await collectionTime(detected);
   let host = options.host;
   if (kind === 'sosreport' && host === undefined) {
-    const files = await prescan(detected, ['sos_commands/host/hostname', 'etc/hostname']);
-    host = sosHostName(files.get('sos_commands/host/hostname') ?? files.get('etc/hostname'));
+    const files = await sosFacts(detected);
+    host = sosHostName(files.get(SOS_HOSTNAME) ?? files.get(SOS_ETC_HOSTNAME));
   }
   if (host !== undefined) segment(host, 'host name');
   const input: ImportedInput = { kind, input: basename(path), cluster: kind !== 'sosreport', hosts: [] };

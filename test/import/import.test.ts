@@ -209,6 +209,7 @@ describe('labsnap redact works on an imported bundle', () => {
     const result = await redactBundleFile(await openBundle(imported), out, { redact: true, rules: null, pseudonymize: ['hostnames'], mapOut: null });
     expect(result.manifest.hosts.map((h) => h.name)).not.toContain('primary-node');
     expect(result.manifest.hosts.map((h) => h.name)).not.toContain('w1');
+    expect(JSON.stringify(result.manifest.imported)).not.toMatch(/primary-node|"w1"/);
     const report = await analyze(await openBundle(out));
     expect(report.summary.hosts.reached).toHaveLength(2);
   });
