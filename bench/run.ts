@@ -17,6 +17,7 @@ import { parseArgs } from 'node:util';
 import { GENERATOR_REVISION, generateBundle, SIZE_PRESETS, type GeneratedBundle } from './generate.js';
 import { labScale } from './lab-scale.js';
 import { redactBenchmark } from './redact.js';
+import { importBenchmark } from './import.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 // Compiled to dist/bench/; the repository root is two levels up.
@@ -196,7 +197,7 @@ const analyzeScaled: Benchmark = {
   },
 };
 
-const BENCHMARKS: Benchmark[] = [analyze, analyzeScaled, labScale, redactBenchmark];
+const BENCHMARKS: Benchmark[] = [analyze, analyzeScaled, labScale, redactBenchmark, importBenchmark(cliMain, outDir)];
 
 function printTable(title: string, rows: Row[]): void {
   const width = Math.max(...rows.map(([label]) => label.length));

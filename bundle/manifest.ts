@@ -69,12 +69,24 @@ export interface Manifest {
   finishedAt: string;
   note?: string | null;
   commandLine: string[];
-  mode?: 'ssh' | 'local' | 'synthetic';
+  mode?: 'ssh' | 'local' | 'synthetic' | 'imported';
   hosts: HostRecord[];
   items: ItemRecord[];
   arpProbes?: ArpProbeRecord[];
   redaction?: { enabled: boolean; pseudonymized?: string[] };
+  /** For `mode: imported`: the inputs another tool wrote, and which part of the bundle each one filled. */
+  imported?: ImportedInput[];
   interrupted: boolean;
+}
+
+export interface ImportedInput {
+  kind: 'troubleshoot' | 'cluster-info-dump' | 'sosreport';
+  /** File or folder name of the input (no directories of the importing machine). */
+  input: string;
+  /** Whether the input filled cluster/ (a sos report covers one host only). */
+  cluster: boolean;
+  /** Hosts under hosts/ that came from this input. */
+  hosts: string[];
 }
 
 export const STDERR_LIMIT = 4096;

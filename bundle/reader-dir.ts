@@ -26,7 +26,7 @@ async function exists(path: string): Promise<boolean> {
   }
 }
 
-async function sortedChildren(dir: string): Promise<Dirent[]> {
+export async function sortedChildren(dir: string): Promise<Dirent[]> {
   const children: Dirent[] = [];
   for await (const d of await opendir(dir)) children.push(d);
   // Code-unit order, not localeCompare: the same bundle must walk the same way on every machine.
@@ -50,9 +50,9 @@ async function findRoot(path: string, label: string): Promise<string> {
   );
 }
 
-type Opened = { ok: true; handle: FileHandle; size: number } | { ok: false; problem: string };
+export type Opened = { ok: true; handle: FileHandle; size: number } | { ok: false; problem: string };
 
-async function openRegular(path: string): Promise<Opened> {
+export async function openRegular(path: string): Promise<Opened> {
   let handle: FileHandle;
   try {
     handle = await open(path, OPEN_FLAGS);
@@ -69,7 +69,7 @@ async function openRegular(path: string): Promise<Opened> {
   return { ok: true, handle, size: stat.size };
 }
 
-function fileSource(handle: FileHandle, size: number, label: string, rel: string): ChunkSource {
+export function fileSource(handle: FileHandle, size: number, label: string, rel: string): ChunkSource {
   return async function* () {
     if (size === 0) return;
     // Bounded by the size seen at open, so a file that grows while it is read cannot exceed the caps.
@@ -84,7 +84,7 @@ function fileSource(handle: FileHandle, size: number, label: string, rel: string
   };
 }
 
-function specialKind(d: Dirent): string {
+export function specialKind(d: Dirent): string {
   if (d.isFIFO()) return 'FIFO';
   if (d.isSocket()) return 'socket';
   if (d.isCharacterDevice() || d.isBlockDevice()) return 'device file';

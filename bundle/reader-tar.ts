@@ -29,18 +29,20 @@ const MAX_META_BYTES = 1024 * 1024;
 const MAX_TRAILER_BYTES = 1024 * 1024;
 const SHOWN_NAMES = 5;
 
-type RecordKind = 'file' | 'directory' | 'symlink' | 'hardlink' | 'device' | 'fifo' | 'other';
+export type RecordKind = 'file' | 'directory' | 'symlink' | 'hardlink' | 'device' | 'fifo' | 'other';
 
-interface TarRecord {
+export interface TarRecord {
   name: string;
   kind: RecordKind;
   typeName: string;
   linkpath: string;
   size: number;
+  /** Modification time from the header (imports take the collection time from it). */
+  mtime: Date | undefined;
   body: ChunkSource;
 }
 
-interface PassState {
+export interface PassState {
   /** Entries fully read, for "truncated after N entries". */
   completed: number;
   /** Name of the entry being read when the stream broke. */
@@ -64,7 +66,7 @@ const KIND_BY_TYPE: Record<string, RecordKind> = {
  * Bytes of the (decompressed) archive, pulled on demand. A failure is sticky: once the stream broke, every
  * later read rethrows the same error, so a visitor that swallows it cannot make the reader go on.
  */
-class ByteSource {
+export class ByteSource {
   #iterator: AsyncIterator<Buffer>;
   #chunk: Buffer = Buffer.alloc(0);
   #failure: InputError | null = null;
@@ -147,7 +149,7 @@ class ByteSource {
   }
 }
 
-function streamErrorDetail(err: unknown): string {
+export function streamErrorDetail(err: unknown): string {
   const e = err as NodeJS.ErrnoException;
   if (e?.code === 'Z_BUF_ERROR') return 'gzip data ends early';
   if (typeof e?.code === 'string' && e.code.startsWith('Z_')) return `gzip data is damaged (${e.message})`;
@@ -191,7 +193,7 @@ function openArchiveStream(path: string, compressed: boolean, hash: Hash): Reada
  * Every non-metadata record of the archive in stored order. The consumer may read a record's body or not;
  * whatever it leaves is skipped when it asks for the next record. Ends only at a proper end-of-archive.
  */
-async function* tarRecords(source: ByteSource, state: PassState, limits: ReaderLimits, label: string): AsyncGenerator<TarRecord> {
+export async function* tarRecords(source: ByteSource, state: PassState, limits: ReaderLimits, label: string): AsyncGenerator<TarRecord> {
   let ex: HeaderData | undefined;
   let gex: HeaderData | undefined;
   let headers = 0;
@@ -238,10 +240,11 @@ async function* tarRecords(source: ByteSource, state: PassState, limits: ReaderL
     // Header puts the ustar prefix in front of a pax path; the pax record alone is the full name.
     const name = ex?.path ?? header.path ?? '';
     const linkpath = ex?.linkpath ?? header.linkpath ?? '';
+    const mtime = ex?.mtime ?? header.mtime;
     ex = undefined;
     state.current = name;
     const body = source.body(size);
-    yield { name, kind: KIND_BY_TYPE[type] ?? 'other', typeName: type, linkpath, size, body: body.chunks };
+    yield { name, kind: KIND_BY_TYPE[type] ?? 'other', typeName: type, linkpath, size, mtime, body: body.chunks };
     await source.skip(body.remaining() + padding);
     state.completed++;
   }
@@ -274,7 +277,7 @@ function startPass(path: string, label: string, compressed: boolean, limits: Rea
   };
 }
 
-const KIND_PROBLEM: Record<Exclude<RecordKind, 'file' | 'directory'>, (r: TarRecord) => string> = {
+export const KIND_PROBLEM: Record<Exclude<RecordKind, 'file' | 'directory'>, (r: TarRecord) => string> = {
   symlink: (r) => `symbolic link to ${JSON.stringify(r.linkpath)}; links are never followed, refused`,
   hardlink: (r) => `hard link to ${JSON.stringify(r.linkpath)}; links are never followed, refused`,
   device: () => 'device file; refused',

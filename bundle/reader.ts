@@ -70,7 +70,7 @@ export interface ReadSummary {
 }
 
 export interface OpenedBundle {
-  readonly kind: 'tar.gz' | 'tar' | 'directory' | 'memory';
+  readonly kind: 'tar.gz' | 'tar.xz' | 'tar' | 'directory' | 'memory';
   /** Name of the root folder (`labsnap-<cluster>-<timestamp>`), or of the directory. */
   readonly rootName: string;
   readonly manifest: Manifest;

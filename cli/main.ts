@@ -29,7 +29,7 @@ async function main(argv: string[]): Promise<number> {
     .scriptName('labsnap')
     .usage('$0 <command> [options]')
     .strict()
-    .demandCommand(1, 'Name a command: collect, inspect, analyze, rules, redact')
+    .demandCommand(1, 'Name a command: collect, inspect, analyze, rules, redact, import')
     .recommendCommands()
     .help()
     .alias('h', 'help')

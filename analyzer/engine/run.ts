@@ -1,5 +1,5 @@
 // Typed entry points the CLI calls: analyze a bundle path, list/show/validate/test rules.
-import { openBundle } from '../../bundle/reader.js';
+import { openInput } from '../../bundle/import/open.js';
 import { join } from 'node:path';
 import type { Lang, Report, Severity } from '../report/types.js';
 import { SEVERITIES } from '../report/types.js';
@@ -26,7 +26,8 @@ export async function analyzePath(req: AnalyzeRequest): Promise<AnalyzeResult & 
     const unknown = req.only.filter((id) => !pack.rules.some((r) => r.meta.id === id));
     if (unknown.length > 0) throw new UsageError(`--only: unknown rule id${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')} (see \`labsnap rules list\`)`);
   }
-  const bundle = await openBundle(req.bundle);
+  // A labsnap bundle, or a troubleshoot.sh / cluster-info dump / sos report input imported on the fly.
+  const { bundle } = await openInput(req.bundle);
   const result = await analyzeBundle(bundle, pack, { lang: req.lang, ...(req.only ? { only: req.only } : {}), ...(req.namespace ? { namespace: req.namespace } : {}) }, req.bundle);
   return { ...result, pack };
 }

@@ -5,7 +5,8 @@ import { basename, dirname, join, relative } from 'node:path';
 import fg from 'fast-glob';
 import { classifyPath, BUNDLE_FORMAT, BUNDLE_FORMAT_VERSION } from '../../bundle/layout.js';
 import type { HostRecord, HostRole, ItemKind, ItemRecord, Manifest } from '../../bundle/manifest.js';
-import { openBundle, openMemoryBundle } from '../../bundle/reader.js';
+import { openInput } from '../../bundle/import/open.js';
+import { openMemoryBundle } from '../../bundle/reader.js';
 import { UsageError } from '../../common/errors.js';
 import { packageInfo } from '../../common/package-root.js';
 import { formatProblem, validateAgainst } from '../../common/schema.js';
@@ -246,7 +247,8 @@ function bundleBeside(expectedFile: string): string {
   const dir = dirname(expectedFile);
   if (existsSync(join(dir, 'manifest.json'))) return dir;
   const candidates = readdirSync(dir)
-    .filter((n) => /\.(tar\.gz|tgz)$/.test(n) || (statSync(join(dir, n)).isDirectory() && existsSync(join(dir, n, 'manifest.json'))))
+    // Inputs other tools wrote count too (a troubleshoot.sh or sos archive, a folder): the importer detects them.
+    .filter((n) => /\.(tar\.gz|tgz|tar\.xz)$/.test(n) || statSync(join(dir, n)).isDirectory())
     .sort();
   if (candidates.length !== 1) throw new UsageError(`${expectedFile}: expected exactly one bundle (a .tar.gz or a folder with manifest.json) beside it, found ${candidates.length}`);
   return join(dir, candidates[0]!);
@@ -327,7 +329,7 @@ export async function runRegressionCase(expectedFile: string, pack: RulePack): P
     ...(expected.skipped ?? []),
   ].filter((id) => !known.has(id));
   if (unknown.length > 0) throw new UsageError(`${expectedFile}: unknown rule id${unknown.length > 1 ? 's' : ''}: ${[...new Set(unknown)].join(', ')}`);
-  const bundle = await openBundle(bundleBeside(expectedFile));
+  const { bundle } = await openInput(bundleBeside(expectedFile));
   const { report } = await analyzeBundle(bundle, pack, { lang: 'en' });
   const { diff, notes } = compareExpected(expected, report);
   return { case: dirname(expectedFile), ok: diff.length === 0, diff, notes };

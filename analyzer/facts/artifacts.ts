@@ -1,7 +1,8 @@
 // Which artifacts a bundle holds and, for the ones it lacks, why: the manifest's record (failed,
 // timeout, not-found ...), an unreached host, a damaged entry, or "not collected". Rules that cannot
 // read their inputs are skipped with these reasons instead of passing silently.
-import type { ItemRecord, Manifest } from '../../bundle/manifest.js';
+import { canContain, INPUT_KIND_NAMES } from '../../bundle/import/kinds.js';
+import type { ImportedInput, ItemRecord, Manifest } from '../../bundle/manifest.js';
 import { compareText } from '../../common/compare.js';
 
 export type ArtifactState = 'present' | 'damaged' | 'failed' | 'missing';
@@ -16,8 +17,10 @@ export class ArtifactIndex {
   private readonly present = new Map<string, number>();
   private readonly damaged = new Map<string, string>();
   private readonly unreached = new Map<string, string>();
+  private readonly imported: ImportedInput[];
 
   constructor(private readonly manifest: Manifest) {
+    this.imported = manifest.imported ?? [];
     for (const item of manifest.items) this.items.set(item.path, item);
     for (const host of manifest.hosts) if (!host.reached) this.unreached.set(host.name, host.error ?? 'not reached');
   }
@@ -54,7 +57,30 @@ export class ArtifactIndex {
     if (item) return { state: 'missing', reason: 'listed in the manifest but absent from the bundle' };
     const host = /^hosts\/([^/]+)\//.exec(path)?.[1];
     if (host !== undefined && this.unreached.has(host)) return { state: 'missing', reason: `host ${host} was not reached: ${this.unreached.get(host)}` };
-    return { state: 'missing', reason: 'not collected' };
+    return { state: 'missing', reason: this.absentReason(path) };
+  }
+
+  /**
+   * Why a path nothing lists is absent. For an import, in words of the input that would have held it: the
+   * tool never collects it ("not in a troubleshoot.sh bundle"), or it could have but this input lacks it.
+   * `path` may be a pattern (`hosts/*` + `/cmd/sysctl.txt`).
+   */
+  private absentReason(path: string): string {
+    if (this.imported.length === 0) return 'not collected';
+    const host = /^hosts\/([^/]+)\//.exec(path)?.[1];
+    const covering = path.startsWith('cluster/')
+      ? this.imported.filter((i) => i.cluster)
+      : host !== undefined && !host.includes('*')
+        ? this.imported.filter((i) => i.hosts.includes(host))
+        : this.imported;
+    const names = (inputs: ImportedInput[]) => [...new Set(inputs.map((i) => INPUT_KIND_NAMES[i.kind]))].join(' or ');
+    if (covering.length === 0) {
+      return path.startsWith('cluster/')
+        ? `not in a ${names(this.imported)} (no cluster data was imported)`
+        : `not in a ${names(this.imported)} (no input covers host ${host})`;
+    }
+    if (covering.every((i) => !canContain(i.kind, path))) return `not in a ${names(covering)}`;
+    return `not collected in this ${names(covering.filter((i) => canContain(i.kind, path)))}`;
   }
 
   whyMissing(path: string): string | undefined {
@@ -73,7 +99,7 @@ export class ArtifactIndex {
     const re = patternRegex(pattern);
     const known = new Set([...this.items.keys(), ...this.present.keys(), ...this.damaged.keys()]);
     const listed = [...known].filter((p) => re.test(p)).sort();
-    if (listed.length === 0) return [{ path: pattern, reason: 'not in the bundle' }];
+    if (listed.length === 0) return [{ path: pattern, reason: this.imported.length > 0 ? this.absentReason(pattern) : 'not in the bundle' }];
     // Paths that are there are no explanation of what is missing (a rule may skip them for their host's role).
     return listed.flatMap((path) => {
       const reason = this.whyMissing(path);

@@ -1,5 +1,6 @@
 // Assembles the Report from findings, skips and facts, after the seed's method: summary, scope (how far
 // the damage goes), findings, recent changes, collection gaps. Pure and deterministic.
+import { describeInput } from '../../bundle/import/kinds.js';
 import type { Manifest } from '../../bundle/manifest.js';
 import type { ReadSummary } from '../../bundle/reader.js';
 import type { Model } from '../model/model.js';
@@ -109,7 +110,7 @@ export function buildReport(inputs: ReportInputs): Report {
       collectedAt: manifest.collectedAt,
       finishedAt: manifest.finishedAt,
       interrupted: manifest.interrupted,
-      bundle: { name: inputs.bundleName, sha256: inputs.read.sha256, formatVersion: manifest.formatVersion, tool: `${manifest.tool.name} ${manifest.tool.version}` },
+      bundle: { name: inputs.bundleName, sha256: inputs.read.sha256, formatVersion: manifest.formatVersion, tool: `${manifest.tool.name} ${manifest.tool.version}`, input: describeInput(manifest) },
       hosts: {
         reached: manifest.hosts.filter((h) => h.reached).map((h) => h.name).sort(),
         unreached: manifest.hosts.filter((h) => !h.reached).map((h) => ({ name: h.name, error: h.error ?? 'not reached' })).sort((a, b) => compareText(a.name, b.name)),

@@ -32,6 +32,7 @@ export interface Messages {
     rulePackHash: string;
     bundle: string;
     bundleSha256: string;
+    input: string;
     bundleFormat: (formatVersion: number, tool: string) => string;
     bundleFormatLabel: string;
     notAvailable: string;
@@ -128,6 +129,7 @@ const en: Messages = {
     rulePackHash: 'Rule pack hash',
     bundle: 'Bundle',
     bundleSha256: 'Bundle SHA-256',
+    input: 'Input',
     bundleFormat: (formatVersion, tool) => `format v${formatVersion}, ${tool}`,
     bundleFormatLabel: 'Bundle format',
     notAvailable: 'not available',
@@ -253,6 +255,7 @@ const ja: Messages = {
     rulePackHash: 'ルールのハッシュ',
     bundle: 'バンドル',
     bundleSha256: 'バンドルの SHA-256',
+    input: '入力の種類',
     bundleFormat: (formatVersion, tool) => `形式 v${formatVersion}、${tool}`,
     bundleFormatLabel: 'バンドル形式',
     notAvailable: 'なし',

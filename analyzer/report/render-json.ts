@@ -87,6 +87,7 @@ export function renderJson(report: Report): string {
         sha256: summary.bundle.sha256,
         formatVersion: summary.bundle.formatVersion,
         tool: summary.bundle.tool,
+        input: summary.bundle.input,
       },
       hosts: { reached: [...summary.hosts.reached], unreached: summary.hosts.unreached.map(hostError) },
       rulePack: { version: summary.rulePack.version, hash: summary.rulePack.hash, rules: summary.rulePack.rules },

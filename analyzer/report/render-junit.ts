@@ -130,6 +130,7 @@ export function renderJunit(report: Report, options: JunitOptions = {}): string 
     ['cluster', summary.cluster],
     ['collectedAt', summary.collectedAt],
     ['bundle', summary.bundle.name],
+    ['input', summary.bundle.input],
     ...(summary.bundle.sha256 !== null ? ([['bundle.sha256', summary.bundle.sha256]] as [string, string][]) : []),
     ['rulePack.version', summary.rulePack.version],
     ['rulePack.hash', summary.rulePack.hash],

@@ -103,6 +103,7 @@ export function renderMarkdown(report: Report): string {
         [m.summary.rulePack, escapeMarkdown(m.summary.rulePackValue(summary.rulePack.version, summary.rulePack.rules))],
         [m.summary.rulePackHash, inlineCode(summary.rulePack.hash, true)],
         [m.summary.bundle, inlineCode(summary.bundle.name, true)],
+        [m.summary.input, escapeMarkdown(summary.bundle.input)],
         [
           m.summary.bundleSha256,
           summary.bundle.sha256 !== null ? inlineCode(summary.bundle.sha256, true) : escapeMarkdown(m.summary.notAvailable),

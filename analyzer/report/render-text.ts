@@ -344,6 +344,7 @@ export function renderText(report: Report, options: TextOptions): string {
         [m.summary.rulePack, m.summary.rulePackValue(summary.rulePack.version, summary.rulePack.rules)],
         [m.summary.rulePackHash, summary.rulePack.hash],
         [m.summary.bundle, summary.bundle.name],
+        [m.summary.input, summary.bundle.input],
         [m.summary.bundleSha256, summary.bundle.sha256 ?? m.summary.notAvailable],
         [m.summary.bundleFormatLabel, m.summary.bundleFormat(summary.bundle.formatVersion, summary.bundle.tool)],
         [m.summary.results, m.summary.counts(summary.counts)],

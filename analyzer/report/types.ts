@@ -106,7 +106,7 @@ export interface Report {
     collectedAt: string;
     finishedAt: string;
     interrupted: boolean;
-    bundle: { name: string; sha256: string | null; formatVersion: number; tool: string };
+    bundle: { name: string; sha256: string | null; formatVersion: number; tool: string; /** What kind of input was analyzed: a labsnap bundle, or what another tool wrote. */ input: string };
     hosts: { reached: string[]; unreached: { name: string; error: string }[] };
     rulePack: { version: string; hash: string; rules: number };
     /** critical/warning/info count root causes only; consequences and withdrawn findings are counted apart. */

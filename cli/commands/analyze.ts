@@ -1,4 +1,5 @@
 // `labsnap analyze BUNDLE`: argv → analyzePath → a rendered report on stdout or --output, exit code by --fail-on.
+// BUNDLE may be another tool's output (troubleshoot.sh, cluster-info dump, sos report): it is imported on the fly.
 import { writeFileSync } from 'node:fs';
 import type { Argv } from 'yargs';
 import { analyzePath, failsAt, type FailOn } from '../../analyzer/engine/run.js';
@@ -38,10 +39,10 @@ export function renderReport(report: Report, format: ReportFormat, options: { co
 export function registerAnalyze(parser: Argv, ctx: CliContext): void {
   parser.command(
     'analyze <bundle>',
-    'Analyze a saved bundle (.tar.gz or extracted folder) offline and report what is wrong',
+    'Analyze a saved bundle offline and report what is wrong (a labsnap bundle, a troubleshoot.sh bundle, a kubectl cluster-info dump or a sos report)',
     (y) =>
       y
-        .positional('bundle', { type: 'string', demandOption: true, describe: 'bundle .tar.gz or extracted directory' })
+        .positional('bundle', { type: 'string', demandOption: true, describe: 'bundle .tar.gz/.tar.xz or folder; the kind is recognised by its content (docs/inputs.md)' })
         .option('format', { choices: ['text', 'json', 'markdown', 'junit'] as const, default: 'text' as const, describe: 'report format' })
         .option('output', { alias: 'o', type: 'string', describe: 'write the report to this file instead of stdout' })
         .option('lang', { choices: ['en', 'ja'] as const, describe: 'report language (default from LC_ALL/LANG)' })

@@ -4,6 +4,7 @@ import type { CliContext } from '../context.js';
 import { registerAnalyze } from './analyze.js';
 import { registerAttach } from './attach.js';
 import { registerCollect } from './collect.js';
+import { registerImport } from './import.js';
 import { registerInspect } from './inspect.js';
 import { registerRedact } from './redact.js';
 import { registerRules } from './rules.js';
@@ -15,4 +16,5 @@ export function registerCommands(parser: Argv, ctx: CliContext): void {
   registerInspect(parser, ctx);
   registerRedact(parser, ctx);
   registerAttach(parser, ctx);
+  registerImport(parser, ctx);
 }

@@ -481,6 +481,10 @@ export class Pseudonymizer {
         ...(it.host !== undefined ? { host: s(it.host) ?? null } : {}),
         ...(it.stderr !== undefined ? { stderr: s(it.stderr) ?? null } : {}),
       })),
+      // An import is named after its input (`sosreport-<host>-…`) and records the hosts each input filled.
+      ...(m.imported
+        ? { cluster: this.string(m.cluster), imported: m.imported.map((i) => ({ ...i, input: this.string(i.input), hosts: i.hosts.map((h) => this.string(h)) })) }
+        : {}),
       ...(m.arpProbes
         ? { arpProbes: m.arpProbes.map((p) => ({ ...p, host: this.string(p.host), targets: p.targets.map((t) => this.string(t)), ...(p.error !== undefined ? { error: s(p.error) ?? null } : {}) })) }
         : {}),

@@ -1,6 +1,7 @@
 // Fires per node whose CNI is missing, from any of: kubelet/node condition wording (old docker-era and
 // current containerd wording), an empty /etc/cni/net.d, no CNI pod on the node; and once per cluster
-// when no CNI is deployed at all or the Calico operator has no Installation. Old log lines on a node
+// when no CNI is deployed at all (unless every node is Ready: the CNI is built into k3s/RKE2) or the
+// Calico operator has no Installation. Old log lines on a node
 // that is Ready now are ignored: kubelet logs the same words for a few seconds at every boot.
 import { bundlePath, HOST_FILE } from '../../../../bundle/layout.js';
 import { itemEvidence, jsonExcerpt } from '../../../engine/evidence.js';
@@ -45,7 +46,11 @@ export function check(model: Model, ctx: CheckContext): CheckResult {
   const installationsCollected = model.artifacts.usable(bundlePath.customResources(INSTALLATIONS));
   const noInstallation = operator !== undefined && installationsCollected && model.custom(INSTALLATIONS).length === 0;
 
-  if (podsKnown && cni.length === 0) {
+  // Every node Ready means pod networking works: k3s and RKE2 run flannel inside their own binary, with
+  // no CNI pod to see (found on a real k3s support bundle). Without such a pod only a tigera operator
+  // lacking its Installation still says something is missing.
+  const allReady = nodesKnown && model.nodes.length > 0 && model.nodes.every((n) => n.ready === 'True');
+  if (podsKnown && cni.length === 0 && (noInstallation || !allReady)) {
     const reason = noInstallation
       ? ctx.lang === 'ja'
         ? 'tigera-operator はあるが Installation リソースがなく、CNI の Pod が 1 つもない'
