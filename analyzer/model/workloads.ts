@@ -560,7 +560,7 @@ export function parseSchedulingMessage(message: string): { available?: number; t
             ? 'taint'
             : /affinity|selector/i.test(text)
               ? 'affinity'
-              : /PersistentVolumeClaim|volume node affinity|persistentvolumeclaim/i.test(text)
+              : /PersistentVolumeClaim|volume node affinity|VolumeBinding|binding volumes/i.test(text)
                 ? 'volume'
                 : /unschedulable/i.test(text)
                   ? 'unschedulable'
