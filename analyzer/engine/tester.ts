@@ -1,7 +1,7 @@
 // Two ways to prove rules: the case table beside each rule (inline mini-bundles that must fire / must
 // stay silent), and regression cases (a saved bundle with expected.yaml beside it).
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { basename, dirname, join, relative } from 'node:path';
+import { basename, dirname, join, relative, resolve } from 'node:path';
 import fg from 'fast-glob';
 import { classifyPath, BUNDLE_FORMAT, BUNDLE_FORMAT_VERSION } from '../../bundle/layout.js';
 import type { HostRecord, HostRole, ItemKind, ItemRecord, Manifest } from '../../bundle/manifest.js';
@@ -27,6 +27,8 @@ export interface RuleCase {
   unreached?: Record<string, string>;
   items?: (Partial<ItemRecord> & Pick<ItemRecord, 'path' | 'status'>)[];
   files: Record<string, string>;
+  /** Bundle path → a file beside the case table (path relative to cases.yaml's folder): real objects kept once under fixtures/. */
+  fromFiles?: Record<string, string>;
   names?: string[];
   count?: number;
   /** Other rules of the pack run beside this one, so the explains relation between them is evaluated. */
@@ -138,6 +140,13 @@ export function loadCaseTable(rule: LoadedRule, ruleDir: string): CaseTable {
   for (const c of [...table.fire, ...table.silent, ...(table.skip ?? []), ...(table.todo ?? [])]) {
     if (seen.has(c.name)) throw new UsageError(`${file}: duplicate case name "${c.name}"`);
     seen.add(c.name);
+    c.files ??= {};
+    for (const [bundleFile, source] of Object.entries(c.fromFiles ?? {})) {
+      if (bundleFile in c.files) throw new UsageError(`${file}: case "${c.name}": ${bundleFile} is given both inline (files) and by reference (fromFiles)`);
+      const full = resolve(ruleDir, source);
+      if (!existsSync(full) || !statSync(full).isFile()) throw new UsageError(`${file}: case "${c.name}": fromFiles ${bundleFile}: ${source} is not a file (paths are relative to the folder of cases.yaml)`);
+      c.files[bundleFile] = readFileSync(full, 'utf8');
+    }
     const alongside = new Set(c.with ?? []);
     for (const [field, ids] of [['explainedBy', c.explainedBy === undefined ? [] : [c.explainedBy]], ['withdrawnBy', c.withdrawnBy === undefined ? [] : [c.withdrawnBy]], ['alsoFire', c.alsoFire ?? []]] as const) {
       const outside = ids.filter((id) => !alongside.has(id));

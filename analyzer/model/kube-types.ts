@@ -37,8 +37,44 @@ export interface ContainerStatus {
   ready?: boolean;
   restartCount?: number;
   image?: string;
-  state?: { waiting?: { reason?: string; message?: string }; running?: { startedAt?: string }; terminated?: { reason?: string; exitCode?: number; message?: string; finishedAt?: string } };
-  lastState?: { terminated?: { reason?: string; exitCode?: number; message?: string; finishedAt?: string } };
+  state?: { waiting?: { reason?: string; message?: string }; running?: { startedAt?: string }; terminated?: ContainerTerminated };
+  lastState?: { terminated?: ContainerTerminated };
+}
+
+export interface ContainerTerminated {
+  reason?: string;
+  exitCode?: number;
+  message?: string;
+  startedAt?: string;
+  finishedAt?: string;
+}
+
+/** `resources` of a container: quantities as Kubernetes prints them (`100m`, `512Mi`, `1G`). */
+export interface ResourceRequirements {
+  limits?: Record<string, string | number>;
+  requests?: Record<string, string | number>;
+}
+
+export interface EnvSource {
+  name?: string;
+  valueFrom?: { secretKeyRef?: { name?: string; key?: string; optional?: boolean }; configMapKeyRef?: { name?: string; key?: string; optional?: boolean } };
+}
+
+export interface PodVolume {
+  name?: string;
+  persistentVolumeClaim?: { claimName?: string };
+  secret?: { secretName?: string; optional?: boolean };
+  configMap?: { name?: string; optional?: boolean };
+  hostPath?: { path?: string; type?: string };
+  nfs?: { server?: string; path?: string };
+  [source: string]: unknown;
+}
+
+export interface Toleration {
+  key?: string;
+  operator?: string;
+  value?: string;
+  effect?: string;
 }
 
 export interface ContainerSpec {
@@ -48,6 +84,9 @@ export interface ContainerSpec {
   livenessProbe?: unknown;
   readinessProbe?: unknown;
   startupProbe?: unknown;
+  resources?: ResourceRequirements;
+  env?: EnvSource[];
+  envFrom?: { secretRef?: { name?: string; optional?: boolean }; configMapRef?: { name?: string; optional?: boolean } }[];
 }
 
 export interface Pod extends KubeObject {
@@ -57,13 +96,20 @@ export interface Pod extends KubeObject {
     initContainers?: ContainerSpec[];
     imagePullSecrets?: { name?: string }[];
     hostNetwork?: boolean;
+    nodeSelector?: Record<string, string>;
+    affinity?: { nodeAffinity?: { requiredDuringSchedulingIgnoredDuringExecution?: { nodeSelectorTerms?: unknown[] } } };
+    tolerations?: Toleration[];
+    volumes?: PodVolume[];
+    dnsPolicy?: string;
   };
   status?: {
     phase?: string;
     reason?: string;
+    message?: string;
+    startTime?: string;
     podIP?: string;
     hostIP?: string;
-    conditions?: { type?: string; status?: string; reason?: string; message?: string }[];
+    conditions?: { type?: string; status?: string; reason?: string; message?: string; lastTransitionTime?: string }[];
     containerStatuses?: ContainerStatus[];
     initContainerStatuses?: ContainerStatus[];
   };
@@ -84,6 +130,8 @@ export interface Node extends KubeObject {
     conditions?: NodeCondition[];
     addresses?: { type?: string; address?: string }[];
     nodeInfo?: Record<string, string>;
+    capacity?: Record<string, string>;
+    allocatable?: Record<string, string>;
   };
 }
 

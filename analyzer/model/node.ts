@@ -16,7 +16,9 @@ import type { SystemctlStatusText, SystemctlUnitStatus } from '../parsers/kube-s
 import type { PreflightFinding } from '../parsers/log-kubeadm.js';
 import type { FindingDraft, Localized } from '../engine/types.js';
 import type { Evidence, ObjectRef } from '../report/types.js';
-import type { HostView, Model } from './model.js';
+import type { NodeCondition } from './kube-types.js';
+import type { HostView, Model, NodeView } from './model.js';
+import { parseQuantity, podRequests } from './workloads.js';
 
 export interface Located<T> {
   path: string;
@@ -206,4 +208,41 @@ export function kernelSettingFindings(
   }
   if (!judged) return { findings: [], skip: { reason: ja ? spec.skipReason.ja : spec.skipReason.en, missing: missingInputs(model, spec.inputs) } };
   return { findings: [...findings.values()] };
+}
+
+export interface NodeAllocation {
+  node: NodeView;
+  /** status.allocatable in units (cores, bytes, counts); undefined when the node reports none. */
+  allocatable: Record<string, number>;
+  /** Sum of the requests of the pods bound to the node that still hold them (not Succeeded/Failed). */
+  requested: { cpu: number; memory: number };
+  pods: number;
+}
+
+/** What each node offers the scheduler and what its pods already reserved, from node and pod objects. */
+export function nodeAllocations(model: Model): NodeAllocation[] {
+  const requested = new Map<string, { cpu: number; memory: number; pods: number }>();
+  for (const p of model.pods()) {
+    const n = p.obj.spec?.nodeName;
+    const phase = p.obj.status?.phase;
+    if (!n || phase === 'Succeeded' || phase === 'Failed') continue;
+    const r = podRequests(p.obj);
+    const acc = requested.get(n) ?? { cpu: 0, memory: 0, pods: 0 };
+    requested.set(n, { cpu: acc.cpu + r.cpu, memory: acc.memory + r.memory, pods: acc.pods + 1 });
+  }
+  return model.nodes.map((node) => {
+    const allocatable: Record<string, number> = {};
+    for (const [k, v] of Object.entries(node.item.obj.status?.allocatable ?? {})) {
+      const q = parseQuantity(v);
+      if (q !== undefined) allocatable[k] = q;
+    }
+    const r = requested.get(node.name) ?? { cpu: 0, memory: 0, pods: 0 };
+    return { node, allocatable, requested: { cpu: r.cpu, memory: r.memory }, pods: r.pods };
+  });
+}
+
+/** A node condition that is True, with its index for an evidence pointer. */
+export function nodeConditionTrue(node: NodeView, type: string): { condition: NodeCondition; index: number } | undefined {
+  const index = node.conditions.findIndex((c) => c.type === type && c.status === 'True');
+  return index < 0 ? undefined : { condition: node.conditions[index]!, index };
 }

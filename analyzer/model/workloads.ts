@@ -3,7 +3,7 @@
 import { itemEvidence, jsonExcerpt } from '../engine/evidence.js';
 import type { CheckContext, CheckResult } from '../engine/types.js';
 import type { Evidence } from '../report/types.js';
-import type { ContainerStatus, Ingress, KubeEvent, KubeItem, KubeObject, Pod } from './kube-types.js';
+import type { ContainerSpec, ContainerStatus, Ingress, KubeEvent, KubeItem, KubeObject, Pod, Toleration } from './kube-types.js';
 import type { Model } from './model.js';
 
 export interface PersistentVolumeClaim extends KubeObject {
@@ -449,4 +449,154 @@ export function pullFindings(
       values: { image: g.image, registry: registryOf(g.image), where: g.where.join(', '), error: pullErrorTail(g.message), ...extra(g) },
     })),
   };
+}
+
+// ---- workload failures: quantities, ages, scheduling, kernel OOM lines ----
+
+const BINARY_SUFFIX: Record<string, number> = { Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30, Ti: 2 ** 40, Pi: 2 ** 50, Ei: 2 ** 60 };
+const DECIMAL_SUFFIX: Record<string, number> = { n: 1e-9, u: 1e-6, m: 1e-3, '': 1, k: 1e3, M: 1e6, G: 1e9, T: 1e12, P: 1e15, E: 1e18 };
+
+/** A Kubernetes quantity (`100m`, `512Mi`, `1.5G`, `2e3`) as a number of units (cores, bytes); undefined when unreadable. */
+export function parseQuantity(q: string | number | undefined): number | undefined {
+  if (q === undefined) return undefined;
+  if (typeof q === 'number') return Number.isFinite(q) ? q : undefined;
+  const m = /^\s*([+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)\s*(Ki|Mi|Gi|Ti|Pi|Ei|[numkMGTPE]?)\s*$/.exec(q);
+  if (!m) return undefined;
+  const factor = BINARY_SUFFIX[m[2]!] ?? DECIMAL_SUFFIX[m[2]!];
+  return factor === undefined ? undefined : Number(m[1]) * factor;
+}
+
+/** Bytes the way a reader compares them with a manifest: `512Mi`, `1.5Gi`. */
+export function formatBytes(bytes: number): string {
+  for (const [unit, size] of [['Ti', 2 ** 40], ['Gi', 2 ** 30], ['Mi', 2 ** 20], ['Ki', 2 ** 10]] as const) {
+    if (bytes >= size) return `${Number((bytes / size).toFixed(bytes / size >= 10 ? 0 : 1))}${unit}`;
+  }
+  return `${Math.round(bytes)}B`;
+}
+
+/** CPU cores as Kubernetes writes them: `250m`, `2`. */
+export function formatCpu(cores: number): string {
+  return Number.isInteger(cores) ? String(cores) : `${Math.round(cores * 1000)}m`;
+}
+
+/** A duration as "3d", "5h", "12m", "40s". */
+export function formatAge(ms: number): string {
+  const s = Math.max(0, Math.round(ms / 1000));
+  if (s >= 2 * 86400) return `${Math.floor(s / 86400)}d`;
+  if (s >= 2 * 3600) return `${Math.floor(s / 3600)}h`;
+  if (s >= 120) return `${Math.floor(s / 60)}m`;
+  return `${s}s`;
+}
+
+export function timeOf(t: string | undefined): number | undefined {
+  const ms = t ? Date.parse(t) : NaN;
+  return Number.isNaN(ms) ? undefined : ms;
+}
+
+/** The spec of a container (init or not) by name. */
+export function containerSpecOf(pod: Pod, name: string | undefined): ContainerSpec | undefined {
+  return [...(pod.spec?.initContainers ?? []), ...(pod.spec?.containers ?? [])].find((c) => c.name === name);
+}
+
+/**
+ * What the scheduler reserves for a pod: the sum of its containers' requests, or the largest init
+ * container's when that is bigger (init containers run one at a time, before the others).
+ */
+export function podRequests(pod: Pod): { cpu: number; memory: number } {
+  const req = (c: ContainerSpec, r: 'cpu' | 'memory') => parseQuantity(c.resources?.requests?.[r] ?? c.resources?.limits?.[r]) ?? 0;
+  const sum = (r: 'cpu' | 'memory') => (pod.spec?.containers ?? []).reduce((n, c) => n + req(c, r), 0);
+  const init = (r: 'cpu' | 'memory') => Math.max(0, ...(pod.spec?.initContainers ?? []).map((c) => req(c, r)));
+  return { cpu: Math.max(sum('cpu'), init('cpu')), memory: Math.max(sum('memory'), init('memory')) };
+}
+
+export function podCondition(pod: Pod, type: string): { type?: string; status?: string; reason?: string; message?: string; lastTransitionTime?: string } | undefined {
+  return pod.status?.conditions?.find((c) => c.type === type);
+}
+
+/** The owner a reader would fix: the Deployment behind a ReplicaSet is named by the ReplicaSet's name. */
+export function ownerOf(pod: Pod): { kind: string; name: string } | undefined {
+  const o = pod.metadata?.ownerReferences?.find((r) => r.controller) ?? pod.metadata?.ownerReferences?.[0];
+  if (!o?.kind || !o.name) return undefined;
+  if (o.kind === 'ReplicaSet' && /-[a-z0-9]{6,10}$/.test(o.name)) return { kind: 'Deployment', name: o.name.replace(/-[a-z0-9]{6,10}$/, '') };
+  return { kind: o.kind, name: o.name };
+}
+
+/** Whether a toleration list lets a pod onto a node with this taint (the scheduler's matching rules). */
+export function tolerates(tolerations: Toleration[] | undefined, taint: { key?: string; value?: string; effect?: string }): boolean {
+  return (tolerations ?? []).some((t) => {
+    if (t.effect && t.effect !== taint.effect) return false;
+    if (t.operator === 'Exists') return !t.key || t.key === taint.key;
+    return t.key === taint.key && (t.value ?? '') === (taint.value ?? '');
+  });
+}
+
+/** One clause of a scheduler message: `2 Insufficient memory`, `1 node(s) had untolerated taint {…}`. */
+export interface SchedulingReason {
+  nodes: number;
+  text: string;
+  kind: 'cpu' | 'memory' | 'resource' | 'taint' | 'affinity' | 'volume' | 'unschedulable' | 'ports' | 'other';
+}
+
+/**
+ * A FailedScheduling message (`0/3 nodes are available: 1 node(s) had untolerated taint
+ * {node-role.kubernetes.io/control-plane: }, 2 Insufficient memory. preemption: …`) cut into its clauses;
+ * a message in another shape (`pod has unbound immediate PersistentVolumeClaims`) is one clause.
+ */
+export function parseSchedulingMessage(message: string): { available?: number; total?: number; reasons: SchedulingReason[] } {
+  const head = message.split(/\.\s+preemption:/)[0]!;
+  const m = /^(\d+)\/(\d+) nodes are available:\s*(.*)$/s.exec(head.trim());
+  const body = m ? m[3]! : head.trim();
+  const parts = m ? body.replace(/\.$/, '').split(/,\s+(?=\d+\s)/) : [body];
+  const reasons = parts.map((p) => {
+    const n = /^(\d+)\s+(.*)$/s.exec(p.trim());
+    const text = (n ? n[2]! : p).trim();
+    const kind: SchedulingReason['kind'] = /Insufficient cpu/i.test(text)
+      ? 'cpu'
+      : /Insufficient memory/i.test(text)
+        ? 'memory'
+        : /Insufficient /i.test(text)
+          ? 'resource'
+          : /taint/i.test(text)
+            ? 'taint'
+            : /affinity|selector/i.test(text)
+              ? 'affinity'
+              : /PersistentVolumeClaim|volume node affinity|VolumeBinding|binding volumes/i.test(text)
+                ? 'volume'
+                : /unschedulable/i.test(text)
+                  ? 'unschedulable'
+                  : /free ports/i.test(text)
+                    ? 'ports'
+                    : 'other';
+    return { nodes: n ? Number(n[1]) : 0, text, kind };
+  });
+  return { ...(m ? { available: Number(m[1]), total: Number(m[2]) } : {}), reasons };
+}
+
+/** A kernel OOM-killer line: which cgroup asked, which process died, and the pod it belonged to. */
+export interface KernelOom {
+  /** CONSTRAINT_MEMCG: a cgroup (container or pod) limit; CONSTRAINT_NONE: the whole node ran out. */
+  constraint?: string;
+  /** Pod UID from a kubepods cgroup path, with dashes. */
+  podUid?: string;
+  task?: string;
+  pid?: string;
+  /** `Memory cgroup out of memory` (a limit) vs `Out of memory` (the node). */
+  scope: 'limit' | 'node' | 'unknown';
+}
+
+export function parseKernelOom(text: string): KernelOom | undefined {
+  const constraint = /\boom-kill:constraint=(\w+)/.exec(text)?.[1];
+  const killed = /(Memory cgroup out of memory|Out of memory): Killed process (\d+) \(([^)]*)\)/.exec(text);
+  if (!constraint && !killed) return undefined;
+  const uid = /pod([0-9a-f]{8}[-_][0-9a-f]{4}[-_][0-9a-f]{4}[-_][0-9a-f]{4}[-_][0-9a-f]{12})/.exec(text)?.[1]?.replace(/_/g, '-');
+  const task = /[,\s]task=([^,\s]+)/.exec(text)?.[1] ?? killed?.[3];
+  const pid = /[,\s]pid=(\d+)/.exec(text)?.[1] ?? killed?.[2];
+  const scope = constraint === 'CONSTRAINT_MEMCG' || killed?.[1] === 'Memory cgroup out of memory' ? 'limit' : constraint === 'CONSTRAINT_NONE' || killed?.[1] === 'Out of memory' ? 'node' : 'unknown';
+  return { ...(constraint ? { constraint } : {}), ...(uid ? { podUid: uid } : {}), ...(task ? { task } : {}), ...(pid ? { pid } : {}), scope };
+}
+
+/** The time at the start of a journal line (`2026-11-27T09:55:10.123456+00:00 host …`), in ms. */
+export function journalLineTime(text: string): number | undefined {
+  const m = /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d:?\d\d))/.exec(text);
+  return m ? timeOf(m[1]!.replace(/([+-]\d\d)(\d\d)$/, '$1:$2')) : undefined;
 }

@@ -21,6 +21,9 @@ export interface KubeletConfig {
   /** `authentication.x509.clientCAFile`. */
   clientCAFile: string | undefined;
   featureGates: Record<string, boolean>;
+  /** `evictionHard` / `evictionSoft` signals and thresholds (`memory.available: 100Mi`); empty when unset (kubelet's defaults apply). */
+  evictionHard: Record<string, string>;
+  evictionSoft: Record<string, string>;
   /** 1-based line of each key above that is present. */
   lines: Partial<Record<KubeletConfigField, number>>;
 }
@@ -41,7 +44,18 @@ const POINTERS: Record<KubeletConfigField, string> = {
   serverTLSBootstrap: '/serverTLSBootstrap',
   clientCAFile: '/authentication/x509/clientCAFile',
   featureGates: '/featureGates',
+  evictionHard: '/evictionHard',
+  evictionSoft: '/evictionSoft',
 };
+
+function stringMapAt(root: unknown, pointer: string): Record<string, string> {
+  const value = valueAt(root, pointer);
+  const out: Record<string, string> = {};
+  if (typeof value === 'object' && value !== null && !Array.isArray(value)) {
+    for (const [k, v] of Object.entries(value)) if (typeof v === 'string' || typeof v === 'number') out[k] = String(v);
+  }
+  return out;
+}
 
 export type LineOf = (pointer: string) => number | undefined;
 
@@ -91,6 +105,8 @@ export function kubeletConfigFrom(root: unknown, lineOf: LineOf): KubeletConfig 
     serverTLSBootstrap: booleanAt(root, POINTERS.serverTLSBootstrap),
     clientCAFile: stringAt(root, POINTERS.clientCAFile),
     featureGates,
+    evictionHard: stringMapAt(root, POINTERS.evictionHard),
+    evictionSoft: stringMapAt(root, POINTERS.evictionSoft),
     lines: {},
   };
   for (const [field, pointer] of Object.entries(POINTERS) as [KubeletConfigField, string][]) {

@@ -114,6 +114,21 @@ ${swapOn}silent:
     await expect(testRule(brokenPack.rules[0]!, brokenPack, join(broken, 'x/my-swap'))).rejects.toThrow(/cases\.yaml:\d+: invalid YAML/);
   });
 
+  it('reads fromFiles relative to the case table, and names a missing one', async () => {
+    const swapon = 'NAME TYPE SIZE USED PRIO\n/swap.img file 1024 0 -2\n';
+    const table = (ref: string) => `fire:\n  - name: from a kept file\n    fromFiles: { hosts/w1/cmd/swapon.txt: ${ref} }\n    names: [w1]\nsilent:\n  - name: none\n    files: { hosts/w1/cmd/swapon.txt: "" }\n`;
+    const root = rulePack({ 'x/my-swap/rule.yaml': RULE, 'x/my-swap/cases.yaml': table('../../data/swapon.txt'), 'data/swapon.txt': swapon });
+    const pack = await loadRules([root], { builtin: false });
+    const outcomes = await testRule(pack.rules[0]!, pack, join(root, 'x/my-swap'));
+    expect(outcomes.map((o) => [o.kind, o.ok])).toEqual([
+      ['fire', true],
+      ['silent', true],
+    ]);
+    const root2 = rulePack({ 'x/my-swap/rule.yaml': RULE, 'x/my-swap/cases.yaml': table('../../data/nothing.txt') });
+    const pack2 = await loadRules([root2], { builtin: false });
+    await expect(testRule(pack2.rules[0]!, pack2, join(root2, 'x/my-swap'))).rejects.toThrow(/from a kept file.*nothing\.txt is not a file/);
+  });
+
   it('names file, line and field of an invalid rule', async () => {
     const root = rulePack({ 'x/my-swap/rule.yaml': RULE.replace('severity: warning', 'severity: fatal').replace('fact: host.swap', 'fact: host.nothing') });
     await expect(loadRules([root], { builtin: false })).rejects.toThrow(/rule\.yaml:3: severity: must be one of/);

@@ -33,6 +33,14 @@ staticPodPath: /etc/kubernetes/manifests
 `;
 
 describe('parseKubeletConfig', () => {
+  it('reads eviction thresholds, empty when kubelet defaults apply', () => {
+    const config = parseKubeletConfig(`${CONFIG}evictionHard:\n  memory.available: 200Mi\n  nodefs.available: "5%"\nevictionSoft:\n  memory.available: 500Mi\n`, ctx);
+    expect(config.evictionHard).toEqual({ 'memory.available': '200Mi', 'nodefs.available': '5%' });
+    expect(config.evictionSoft).toEqual({ 'memory.available': '500Mi' });
+    expect(config.lines.evictionHard).toBe(27);
+    expect(parseKubeletConfig(CONFIG, ctx).evictionHard).toEqual({});
+  });
+
   it('reads the fields rules use, with the line of each key', () => {
     const config = parseKubeletConfig(CONFIG, ctx);
     expect(config).toMatchObject({
