@@ -180,7 +180,7 @@ export function buildTopology(model: Model): Topology {
     const live = liveBridgeVlans(model, pve.name)?.facts.ports ?? [];
     const guests = guestsOf(model, pve.name).filter((g) => !g.template);
     const vms: TopologyVm[] = guests.map((g) => {
-      const join = joins.find((j) => j.guest === g);
+      const join = joins.find((j) => j.guest.pveHost === g.pveHost && j.guest.vmid === g.vmid);
       return {
         vmid: g.vmid,
         ...(g.name !== undefined ? { name: g.name } : {}),

@@ -9,7 +9,11 @@ export const REPORT_SCRIPT = `
   var view = document.querySelector('.topo-view');
   var panel = document.getElementById('panel-body');
   var drawer = document.getElementById('panel');
+  var wrap = document.querySelector('.topo-wrap');
   var selected = null;
+  // Until the reader zooms, the picture keeps fitting the width it has (which the panel changes).
+  var autoFit = true;
+  var refit = function () {};
 
   function clear(node) { while (node.firstChild) node.removeChild(node.firstChild); }
   function para(cls, text) { var p = document.createElement('p'); p.className = cls; p.textContent = text; return p; }
@@ -21,11 +25,22 @@ export const REPORT_SCRIPT = `
     return null;
   }
 
+  /** Scrolls the topology view (only it) so the element is inside it. */
+  function revealInView(el) {
+    var box = el.getBoundingClientRect(), port = view.getBoundingClientRect();
+    if (box.left < port.left || box.right > port.right) view.scrollLeft += box.left - port.left - (port.width - box.width) / 2;
+    if (box.top < port.top || box.bottom > port.bottom) view.scrollTop += box.top - port.top - (port.height - box.height) / 2;
+  }
+
   function select(el, reveal) {
     if (selected) selected.classList.remove('selected');
     selected = el;
     el.classList.add('selected');
-    drawer.classList.add('open');
+    if (!drawer.classList.contains('open')) {
+      drawer.classList.add('open');
+      wrap.classList.add('open');
+      refit();
+    }
     clear(panel);
     var title = null;
     for (var c = el.firstChild; c; c = c.nextSibling) if (c.nodeName === 'title') { title = c; break; }
@@ -45,15 +60,15 @@ export const REPORT_SCRIPT = `
       copy.querySelectorAll('.targets').forEach(function (n) { n.remove(); });
       panel.appendChild(copy);
     });
-    if (reveal) {
-      view.scrollIntoView({ block: 'start', behavior: 'auto' });
-      el.scrollIntoView({ block: 'center', inline: 'center' });
-    }
+    if (reveal) view.scrollIntoView({ block: 'start', behavior: 'auto' });
+    revealInView(el);
   }
 
   if (drawer) {
     document.getElementById('panel-close').addEventListener('click', function () {
       drawer.classList.remove('open');
+      wrap.classList.remove('open');
+      refit();
       if (selected) selected.classList.remove('selected');
       selected = null;
     });
@@ -81,14 +96,17 @@ export const REPORT_SCRIPT = `
     setScale(fitWidth);
     // A small lab does not need a tall empty canvas.
     if (H * fitWidth + 4 < view.clientHeight) view.style.setProperty('--topo-h', Math.ceil(H * fitWidth + 6) + 'px');
-    document.getElementById('zoom-in').addEventListener('click', function () { setScale(scale * 1.25); });
-    document.getElementById('zoom-out').addEventListener('click', function () { setScale(scale / 1.25); });
+    refit = function () { if (autoFit) setScale(Math.min(1, (view.clientWidth - 4) / W)); };
+    document.getElementById('zoom-in').addEventListener('click', function () { autoFit = false; setScale(scale * 1.25); });
+    document.getElementById('zoom-out').addEventListener('click', function () { autoFit = false; setScale(scale / 1.25); });
     document.getElementById('zoom-fit').addEventListener('click', function () {
+      autoFit = false;
       setScale(Math.min(1, (view.clientWidth - 4) / W, (view.clientHeight - 4) / H));
     });
     view.addEventListener('wheel', function (e) {
       if (!e.ctrlKey && !e.metaKey) return;
       e.preventDefault();
+      autoFit = false;
       setScale(scale * (e.deltaY < 0 ? 1.15 : 1 / 1.15), e.clientX, e.clientY);
     }, { passive: false });
     var drag = null;

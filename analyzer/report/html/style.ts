@@ -31,7 +31,8 @@ th { font-weight: 600; color: var(--muted); background: #fafafa; }
 .card { background: var(--card); border: 1px solid var(--line); border-radius: 8px; padding: 12px 16px; }
 
 /* Topology */
-.topo-wrap { position: relative; }
+.topo-wrap { display: grid; grid-template-columns: minmax(0, 1fr); gap: 12px; align-items: start; }
+.topo-wrap.open { grid-template-columns: minmax(0, 1fr) 400px; }
 .topo-tools { display: flex; align-items: center; gap: 8px; flex-wrap: wrap; margin-bottom: 8px; color: var(--muted); }
 .topo-tools button, button.copy { font: inherit; font-size: 12px; border: 1px solid var(--line); background: var(--card); border-radius: 4px; padding: 2px 8px; cursor: pointer; color: var(--text); }
 .topo-tools button:hover, button.copy:hover { background: #f1f3f4; }
@@ -82,8 +83,7 @@ th { font-weight: 600; color: var(--muted); background: #fafafa; }
 #topology .badge text { fill: #fff; font: 700 11px var(--sans); }
 #topology .el:hover > .frame, #topology .el:focus > .frame, #topology .port:hover > rect { stroke: var(--sel); }
 #topology .el.selected > .frame, #topology .el.selected > rect, #topology .pod.selected > .row { stroke: var(--sel); stroke-width: 3.5; }
-.panel { display: none; position: absolute; top: 8px; right: 8px; width: min(420px, calc(100% - 16px)); max-height: calc(100% - 16px); overflow: auto;
-  box-shadow: 0 4px 16px rgba(60, 64, 67, .25); }
+.panel { display: none; max-height: max(72vh, 240px); overflow: auto; }
 .panel.open { display: block; }
 .panel .close { float: right; font: inherit; font-size: 18px; line-height: 1; border: 0; background: none; cursor: pointer; color: var(--muted); padding: 0 2px; }
 .panel h3 { margin-top: 0; overflow-wrap: anywhere; }
@@ -144,11 +144,13 @@ svg.timeline .k-rollout { fill: #188038; }
 svg.timeline .k-restart { fill: #d93025; }
 svg.timeline .k-boot { fill: #e8710a; }
 svg.timeline .k-config { fill: #12b5cb; }
+svg.timeline .count { font-size: 9px; font-weight: 700; fill: #fff; pointer-events: none; }
 svg.timeline a:hover circle { stroke: #202124; stroke-width: 2; }
 .tl-table { max-height: 420px; overflow: auto; margin-top: 10px; border: 1px solid var(--line); border-radius: 8px; }
 .tl-table td:first-child, .tl-table td:last-child { white-space: nowrap; font-family: var(--mono); font-size: 12px; }
 .tl-table td:last-child code { overflow-wrap: normal; }
 .tl-table tr.hit, .tl-table tr:target { background: #fff8c5; }
 footer { margin-top: 40px; color: var(--muted); font-size: 12px; }
+@media (max-width: 1000px) { .topo-wrap.open { grid-template-columns: minmax(0, 1fr); } }
 @media print { .topo-tools button, button.copy, .targets { display: none; } .topo-view { height: auto; overflow: visible; } .panel { display: none; } }
 `;

@@ -11,6 +11,9 @@ const RIGHT = 24;
 const LANE_H = 34;
 const TOP = 12;
 const AXIS_H = 30;
+/** Dots nearer than this (in chart units) share one circle; two circles never overlap. */
+const CLUSTER_PX = 17;
+const TIP_LINES = 8;
 
 const MINUTE = 60_000;
 const STEPS = [MINUTE, 5 * MINUTE, 15 * MINUTE, 30 * MINUTE, 60 * MINUTE, 180 * MINUTE, 360 * MINUTE, 720 * MINUTE, 1440 * MINUTE, 2880 * MINUTE, 7 * 1440 * MINUTE, 30 * 1440 * MINUTE];
@@ -61,20 +64,29 @@ export function renderTimelineSvg(report: Report): string {
   if (Number.isFinite(collected)) {
     out.push(`<line class="collected" x1="${r1(x(collected))}" x2="${r1(x(collected))}" y1="${TOP - 4}" y2="${axisY}"><title>${esc(`${m.summary.collectedAt} ${report.summary.collectedAt}`)}</title></line>`);
   }
-  // Dots closer than their diameter are nudged up and down within the lane so each stays clickable.
-  const taken = new Map<string, number[]>();
-  for (const { e, i, t } of [...entries].sort((a, b) => a.t - b.t || a.i - b.i)) {
-    const li = lanes.indexOf(e.kind);
-    const cx = x(t);
-    const key = `${li}`;
-    const xs = taken.get(key) ?? [];
-    const crowd = xs.filter((px) => Math.abs(px - cx) < 7).length;
-    xs.push(cx);
-    taken.set(key, xs);
-    const offset = [0, -8, 8, -4, 4][crowd % 5]!;
-    const cy = TOP + li * LANE_H + LANE_H / 2 + offset;
-    const tip = `${e.at}${e.host !== undefined ? ` ${e.host}` : ''}\n${e.text}`;
-    out.push(`<a href="#tl-${i}" class="tl-dot" data-tl="${i}"><circle class="k-${e.kind}" cx="${r1(cx)}" cy="${r1(cy)}" r="5"/><title>${esc(tip)}</title></a>`);
+  // Changes closer than a dot's width in one lane become one bigger dot with a count, so every dot stays
+  // visible and clickable however bursty the log is; its tooltip lists what it holds.
+  for (const [li, kind] of lanes.entries()) {
+    const inLane = entries.filter((x) => x.e.kind === kind).sort((a, b) => a.t - b.t || a.i - b.i);
+    const clusters: { x: number; items: typeof inLane }[] = [];
+    for (const item of inLane) {
+      const cx = x(item.t);
+      const last = clusters[clusters.length - 1];
+      if (last && cx - last.x < CLUSTER_PX) last.items.push(item);
+      else clusters.push({ x: cx, items: [item] });
+    }
+    const cy = TOP + li * LANE_H + LANE_H / 2;
+    for (const c of clusters) {
+      const n = c.items.length;
+      const r = n === 1 ? 5 : Math.min(8, 5 + Math.log2(n));
+      const shown = c.items.slice(-TIP_LINES).reverse();
+      const tip = shown.map(({ e }) => `${e.at}${e.host !== undefined ? ` ${e.host}` : ''}  ${e.text}`);
+      if (n > shown.length) tip.push(`… +${n - shown.length}`);
+      const target = c.items[c.items.length - 1]!.i;
+      out.push(`<a href="#tl-${target}" class="tl-dot" data-tl="${c.items.map((x) => x.i).join(' ')}"><circle class="k-${kind}" cx="${r1(c.x)}" cy="${r1(cy)}" r="${r1(r)}"/>`);
+      if (n > 1) out.push(`<text class="count" x="${r1(c.x)}" y="${r1(cy + 3.5)}" text-anchor="middle">${n > 99 ? '99+' : n}</text>`);
+      out.push(`<title>${esc(tip.join('\n'))}</title></a>`);
+    }
   }
   out.push('</svg>');
   return out.join('');
