@@ -92,11 +92,14 @@ export const REPORT_SCRIPT = `
       view.scrollLeft = cx * s - ox;
       view.scrollTop = cy * s - oy;
     };
-    var fitWidth = Math.min(1, (view.clientWidth - 4) / W);
-    setScale(fitWidth);
-    // A small lab does not need a tall empty canvas.
-    if (H * fitWidth + 4 < view.clientHeight) view.style.setProperty('--topo-h', Math.ceil(H * fitWidth + 6) + 'px');
-    refit = function () { if (autoFit) setScale(Math.min(1, (view.clientWidth - 4) / W)); };
+    refit = function () {
+      if (!autoFit) return;
+      var fit = Math.min(1, (view.clientWidth - 4) / W);
+      setScale(fit);
+      // A small lab does not need a tall empty canvas.
+      view.style.setProperty('--topo-h', Math.ceil(H * fit + 6) + 'px');
+    };
+    refit();
     document.getElementById('zoom-in').addEventListener('click', function () { autoFit = false; setScale(scale * 1.25); });
     document.getElementById('zoom-out').addEventListener('click', function () { autoFit = false; setScale(scale / 1.25); });
     document.getElementById('zoom-fit').addEventListener('click', function () {

@@ -32,7 +32,7 @@ th { font-weight: 600; color: var(--muted); background: #fafafa; }
 
 /* Topology */
 .topo-wrap { display: grid; grid-template-columns: minmax(0, 1fr); gap: 12px; align-items: start; }
-.topo-wrap.open { grid-template-columns: minmax(0, 1fr) 400px; }
+.topo-wrap.open { grid-template-columns: minmax(0, 1fr) 360px; }
 .topo-tools { display: flex; align-items: center; gap: 8px; flex-wrap: wrap; margin-bottom: 8px; color: var(--muted); }
 .topo-tools button, button.copy { font: inherit; font-size: 12px; border: 1px solid var(--line); background: var(--card); border-radius: 4px; padding: 2px 8px; cursor: pointer; color: var(--text); }
 .topo-tools button:hover, button.copy:hover { background: #f1f3f4; }
@@ -42,7 +42,7 @@ th { font-weight: 600; color: var(--muted); background: #fafafa; }
 .legend .l-warning { border-color: var(--warn-line); background: var(--warn-bg); }
 .legend .l-info { border-color: var(--info); background: var(--info-bg); }
 .legend .l-healthy { border-color: #9aa0a6; background: #fff; }
-.topo-view { height: min(72vh, var(--topo-h, 72vh)); min-height: 240px; overflow: auto; border: 1px solid var(--line); border-radius: 8px; cursor: grab;
+.topo-view { height: min(78vh, var(--topo-h, 78vh)); min-height: 240px; overflow: auto; border: 1px solid var(--line); border-radius: 8px; cursor: grab;
   background: #fff radial-gradient(circle, #e3e5e8 1px, transparent 1px) 0 0 / 16px 16px; }
 .topo-view.dragging { cursor: grabbing; }
 #topology { display: block; font-family: var(--mono); font-size: 12px; }

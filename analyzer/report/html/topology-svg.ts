@@ -29,18 +29,32 @@ interface Box {
   rows: PodRow[];
   /** Extra text for the tooltip and the details panel (pods folded into "+ N more"). */
   more: string[];
+  /** Bridge ports of a VM's NICs, drawn on its left edge where the bridge's edge arrives. */
+  ports: PortSpec[];
+  /** Width reserved left of the box for the ports. */
+  inset: number;
   width: number;
   height: number;
+}
+
+interface PortSpec {
+  id: string;
+  text: string;
+  tooltip: string[];
 }
 
 interface EdgeSpec {
   from: string;
   to: string;
-  /** A bridge port drawn on the edge. */
-  port?: { id: string; text: string; tooltip: string[] };
+  /** The port of the target the edge arrives at (a VM's bridge port). */
+  toPort?: string;
   minlen?: number;
   hidden?: boolean;
 }
+
+const PORT_CHAR = 6.6;
+const PORT_H = 18;
+const portWidth = (text: string) => textWidth(text, PORT_CHAR) + 16;
 
 const CHAR = 7.3; // advance of a 12px monospace glyph; CJK glyphs take two
 const TITLE_CHAR = 8;
@@ -49,6 +63,7 @@ const TITLE_H = 20;
 const PAD_X = 10;
 const PAD_Y = 8;
 const MAX_CHARS = 46;
+const POD_CHARS = 30;
 /** Above this many system pods in the lab, each node lists only pods that are not Ready or have findings. */
 const FOLD_PODS_ABOVE = 80;
 
@@ -153,21 +168,36 @@ function line(text: string, cls: LineClass = ''): Line {
   return { text, cls };
 }
 
-function sized(box: Omit<Box, 'width' | 'height'>): Box {
+function sized(box: Omit<Box, 'width' | 'height' | 'ports' | 'inset'> & { ports?: PortSpec[] }): Box {
   const texts = [...box.lines.map((l) => clip(l.text)), ...box.rows.map((r) => podRowText(r.pod))];
   const width = Math.max(textWidth(clip(box.title), TITLE_CHAR) + 28, ...texts.map((t) => textWidth(t, CHAR) + (box.kind === 'pods' ? 16 : 0))) + 2 * PAD_X;
-  const height = PAD_Y * 2 + TITLE_H + (box.lines.length + box.rows.length) * LINE_H;
-  return { ...box, width: Math.max(120, Math.ceil(width)), height };
+  const ports = box.ports ?? [];
+  const inset = ports.length > 0 ? Math.ceil(Math.max(...ports.map((p) => portWidth(p.text)))) + 10 : 0;
+  const height = Math.max(PAD_Y * 2 + TITLE_H + (box.lines.length + box.rows.length) * LINE_H, ports.length * (PORT_H + 4) + 8);
+  return { ...box, ports, inset, width: Math.max(120, Math.ceil(width)), height };
+}
+
+/** Pod names end in hashes that tell replicas apart: keep the head and that tail, cut the middle. */
+function podName(name: string): string {
+  const chars = [...name];
+  return chars.length > POD_CHARS ? `${chars.slice(0, POD_CHARS - 8).join('')}…${chars.slice(-7).join('')}` : name;
+}
+
+/** The dot already says Running (green) or Completed (grey); other states are spelled out. */
+function podStatusText(pod: TopologyPod): string {
+  return (pod.ready && pod.status === 'Running') || (pod.done && pod.status === 'Completed') ? '' : pod.status;
 }
 
 function podRowText(pod: TopologyPod): string {
-  return clip(`${pod.name}  ${pod.status}`);
+  const status = podStatusText(pod);
+  return `${podName(pod.name)}${status ? `  ${status}` : ''}`;
 }
 
-function nicText(nic: TopologyVm['nics'][number], m: HtmlMessages): string {
-  return [`net${nic.index}${nic.bridge !== undefined ? ` → ${nic.bridge}` : ''}`, nic.tag !== undefined ? m.tag(nic.tag) : m.untagged, nic.firewall ? m.firewall : m.noFirewall, nic.linkDown ? m.linkDown : '']
-    .filter(Boolean)
-    .join(' · ');
+function nicLines(nic: TopologyVm['nics'][number], m: HtmlMessages): Line[] {
+  return [
+    line(`net${nic.index}${nic.bridge !== undefined ? ` → ${nic.bridge}` : ''} · ${nic.tag !== undefined ? m.tag(nic.tag) : m.untagged}`),
+    line(`  ${[nic.firewall ? m.firewall : m.noFirewall, nic.linkDown ? m.linkDown : ''].filter(Boolean).join(' · ')}`, nic.linkDown ? 'bad' : 'muted'),
+  ];
 }
 
 function pveBoxes(pve: TopologyPveHost, m: HtmlMessages, boxes: Box[], edges: EdgeSpec[]): void {
@@ -183,10 +213,10 @@ function pveBoxes(pve: TopologyPveHost, m: HtmlMessages, boxes: Box[], edges: Ed
   for (const vm of pve.vms) {
     const vmId = elementIds.vm(pve.name, vm.vmid);
     const status = vm.status !== undefined ? [line(vm.status, vm.status === 'running' ? 'ok' : 'bad')] : [];
-    boxes.push(sized({ id: vmId, kind: 'vm', title: vm.name !== undefined ? `${m.vm(vm.vmid)} · ${vm.name}` : m.vm(vm.vmid), lines: [...status, ...vm.nics.map((n) => line(nicText(n, m)))], rows: [], more: [] }));
+    const ports: PortSpec[] = [];
     for (const nic of vm.nics) {
       if (nic.bridge === undefined || !pve.bridges.some((b) => b.name === nic.bridge)) continue;
-      const text = [nic.port, nic.tag !== undefined ? m.tag(nic.tag) : m.untagged].join(' · ');
+      const text = nic.port;
       const tooltip = [
         `${m.port} ${nic.port}`,
         `net${nic.index} ${nic.mac ?? ''}`.trim(),
@@ -196,8 +226,12 @@ function pveBoxes(pve: TopologyPveHost, m: HtmlMessages, boxes: Box[], edges: Ed
         nic.firewall ? m.firewall : m.noFirewall,
         ...(nic.linkDown ? [m.linkDown] : []),
       ];
-      edges.push({ from: elementIds.bridge(pve.name, nic.bridge), to: vmId, port: { id: elementIds.port(pve.name, vm.vmid, nic.index), text, tooltip } });
+      ports.push({ id: elementIds.port(pve.name, vm.vmid, nic.index), text, tooltip });
+      if (!edges.some((e) => e.from === elementIds.bridge(pve.name, nic.bridge!) && e.to === vmId)) {
+        edges.push({ from: elementIds.bridge(pve.name, nic.bridge), to: vmId, toPort: elementIds.port(pve.name, vm.vmid, nic.index) });
+      }
     }
+    boxes.push(sized({ id: vmId, kind: 'vm', title: vm.name !== undefined ? `${m.vm(vm.vmid)} · ${vm.name}` : m.vm(vm.vmid), lines: [...status, ...vm.nics.flatMap((n) => nicLines(n, m))], rows: [], more: [], ports }));
   }
 }
 
@@ -260,7 +294,7 @@ export function renderTopologySvg(report: Report, topo: Topology, m: HtmlMessage
   const firstMachine = topo.machines[0];
   for (const lb of topo.loadBalancers) {
     const id = elementIds.lb(lb.namespace, lb.name);
-    const lines: Line[] = [line(m.loadBalancer, 'muted')];
+    const lines: Line[] = [line(`${m.loadBalancer} · ${lb.namespace}`, 'muted')];
     if (lb.pending && lb.ips.length === 0) lines.push(line(m.pending, 'bad'));
     const from = new Set<string>();
     for (const ip of lb.ips) {
@@ -269,12 +303,13 @@ export function renderTopologySvg(report: Report, topo: Topology, m: HtmlMessage
       else if (ip.answeredBy.length === 0) lines.push(line(`  ${m.noAnswer}`, 'warn'));
       for (const a of ip.answeredBy) {
         const bad = a.owner === undefined || ip.answeredBy.length > 1;
-        lines.push(line(`  ${m.answeredBy} ${a.mac}`, bad ? 'bad' : 'ok'));
+        lines.push(line(`  ARP ← ${a.mac}`, bad ? 'bad' : 'ok'));
         lines.push(line(`    ${a.owner ?? m.unknownMac} ×${a.count}`, a.owner === undefined ? 'bad' : 'muted'));
         if (a.machine !== undefined) from.add(a.machine);
       }
     }
-    boxes.push(sized({ id, kind: 'lb', title: `${lb.namespace}/${lb.name}`, lines, rows: [], more: [] }));
+    const more = [`${lb.namespace}/${lb.name}`, ...lb.ips.flatMap((ip) => ip.answeredBy.map((a) => `${ip.ip}: ${m.answeredBy} ${a.mac} (${a.owner ?? m.unknownMac})`))];
+    boxes.push(sized({ id, kind: 'lb', title: lb.name, lines, rows: [], more }));
     for (const machine of [...from].sort(compareText)) edges.push({ from: elementIds.machine(machine), to: id, minlen: 2 });
     // Keeps an IP nobody answered for in the LoadBalancer column instead of beside the Proxmox hosts.
     if (from.size === 0 && firstMachine) edges.push({ from: elementIds.machine(firstMachine.id), to: id, minlen: 2, hidden: true });
@@ -282,13 +317,10 @@ export function renderTopologySvg(report: Report, topo: Topology, m: HtmlMessage
   if (boxes.length === 0) return undefined;
 
   const g = new dagre.graphlib.Graph({ multigraph: true });
-  g.setGraph({ rankdir: 'LR', nodesep: 14, ranksep: 40, edgesep: 8, marginx: 12, marginy: 12 });
+  g.setGraph({ rankdir: 'LR', nodesep: 14, ranksep: 34, edgesep: 8, marginx: 12, marginy: 12 });
   g.setDefaultEdgeLabel(() => ({}));
-  for (const b of boxes) g.setNode(b.id, { width: b.width, height: b.height });
-  edges.forEach((e, i) => {
-    const label = e.port ? { width: textWidth(e.port.text, 6.6) + 16, height: 18, labelpos: 'c' as const } : {};
-    g.setEdge(e.from, e.to, { ...label, minlen: e.minlen ?? 1, weight: e.hidden ? 0 : 1 }, `e${i}`);
-  });
+  for (const b of boxes) g.setNode(b.id, { width: b.width + b.inset, height: b.height });
+  edges.forEach((e, i) => g.setEdge(e.from, e.to, { minlen: e.minlen ?? 1, weight: e.hidden ? 0 : 1 }, `e${i}`));
   dagre.layout(g);
   const graph = g.graph();
   const width = Math.ceil(graph.width ?? 0);
@@ -313,27 +345,41 @@ export function renderTopologySvg(report: Report, topo: Topology, m: HtmlMessage
   const out: string[] = [];
   out.push(`<svg xmlns="http://www.w3.org/2000/svg" id="topology" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" data-width="${width}" data-height="${height}" role="img" aria-label="${esc(m.topology)}">`);
   out.push('<defs><marker id="arrow" viewBox="0 0 8 8" refX="7" refY="4" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path d="M0,0 L8,4 L0,8 z" class="arrowhead"/></marker></defs>');
+  // Where each box and port ends up: edges leave a box on its right side and arrive on the left side of
+  // the box, or of the port they are for.
+  const frames = new Map<string, { x: number; y: number; w: number; h: number }>();
+  const portAt = new Map<string, { x: number; y: number; w: number }>();
+  for (const b of boxes) {
+    const n = g.node(b.id);
+    const x = (n.x ?? 0) - (b.width + b.inset) / 2 + b.inset;
+    const y = (n.y ?? 0) - b.height / 2;
+    frames.set(b.id, { x, y, w: b.width, h: b.height });
+    b.ports.forEach((port, pi) => {
+      const w = portWidth(port.text);
+      portAt.set(port.id, { x: x - 4 - w, y: y + b.height / 2 - (b.ports.length * (PORT_H + 4) - 4) / 2 + pi * (PORT_H + 4), w });
+    });
+  }
   out.push('<g class="edges">');
   edges.forEach((e, i) => {
     if (e.hidden) return;
-    const points = g.edge(e.from, e.to, `e${i}`).points ?? [];
-    out.push(`<path class="edge" d="${smoothPath(points)}" marker-end="url(#arrow)"/>`);
-  });
-  out.push('</g><g class="ports">');
-  edges.forEach((e, i) => {
-    if (!e.port) return;
-    const label = g.edge(e.from, e.to, `e${i}`);
-    const w = textWidth(e.port.text, 6.6) + 16;
-    const x = (label.x ?? 0) - w / 2;
-    const y = (label.y ?? 0) - 9;
-    out.push(`<g ${attrs(e.port.id, 'port')} transform="translate(${r1(x)},${r1(y)})"><title>${esc(e.port.tooltip.join('\n'))}</title>`);
-    out.push(`<rect width="${r1(w)}" height="18" rx="9"/><text x="${r1(w / 2)}" y="13" text-anchor="middle">${esc(e.port.text)}</text>${badge(e.port.id, w, 0)}</g>`);
+    const from = frames.get(e.from)!;
+    const to = frames.get(e.to)!;
+    const port = e.toPort !== undefined ? portAt.get(e.toPort) : undefined;
+    const start = { x: from.x + from.w, y: from.y + from.h / 2 };
+    const end = port ? { x: port.x - 1, y: port.y + PORT_H / 2 } : { x: to.x - 1, y: to.y + to.h / 2 };
+    const bends = (g.edge(e.from, e.to, `e${i}`).points ?? []).slice(1, -1);
+    out.push(`<path class="edge" d="${flowPath(start, bends, end)}" marker-end="url(#arrow)"/>`);
   });
   out.push('</g><g class="boxes">');
   for (const b of boxes) {
-    const n = g.node(b.id);
-    const x = (n.x ?? 0) - b.width / 2;
-    const y = (n.y ?? 0) - b.height / 2;
+    const { x, y } = frames.get(b.id)!;
+    // Ports sit in the inset, right-aligned against the box, centred on the height where edges arrive.
+    b.ports.forEach((port) => {
+      const { w, y: py } = portAt.get(port.id)!;
+      out.push(`<path class="edge" d="M${r1(x - 4)},${r1(py + PORT_H / 2)} H${r1(x)}"/>`);
+      out.push(`<g ${attrs(port.id, 'port')} transform="translate(${r1(x - 4 - w)},${r1(py)})"><title>${esc(port.tooltip.join('\n'))}</title>`);
+      out.push(`<rect width="${r1(w)}" height="${PORT_H}" rx="9"/><text x="${r1(w / 2)}" y="13" text-anchor="middle">${esc(port.text)}</text>${badge(port.id, w, 0)}</g>`);
+    });
     const tooltip = [b.title, ...b.lines.map((l) => l.text.trim()), ...b.rows.map((r) => `${r.pod.namespace}/${r.pod.name}  ${r.pod.status}`), ...b.more];
     out.push(`<g ${attrs(b.id, b.kind)} transform="translate(${r1(x)},${r1(y)})"><title>${esc(tooltip.join('\n'))}</title>`);
     out.push(`<rect class="frame" width="${b.width}" height="${b.height}" rx="6"/>`);
@@ -350,7 +396,8 @@ export function renderTopologySvg(report: Report, topo: Topology, m: HtmlMessage
       out.push(`<g ${attrs(row.id, 'pod')} transform="translate(0,${ty - 12})"><title>${esc(tip.join('\n'))}</title>`);
       out.push(`<rect class="row" x="3" width="${b.width - 6}" height="${LINE_H}" rx="3"/>`);
       out.push(`<circle class="${row.pod.ready ? 'dot-ok' : row.pod.done ? 'dot-done' : 'dot-bad'}" cx="${PAD_X + 6}" cy="8" r="4"/>`);
-      out.push(`<text x="${PAD_X + 16}" y="12">${esc(clip(row.pod.name))}<tspan class="${ok ? 'muted' : 'bad'}">  ${esc(row.pod.status)}</tspan></text></g>`);
+      const status = podStatusText(row.pod);
+      out.push(`<text x="${PAD_X + 16}" y="12" xml:space="preserve">${esc(podName(row.pod.name))}${status ? `<tspan class="${ok ? 'muted' : 'bad'}">  ${esc(status)}</tspan>` : ''}</text></g>`);
       ty += LINE_H;
     }
     out.push(`${badge(b.id, b.width - 2, 2)}</g>`);
@@ -361,23 +408,22 @@ export function renderTopologySvg(report: Report, topo: Topology, m: HtmlMessage
     labels.set(b.id, b.title);
     for (const r of b.rows) labels.set(r.id, `${r.pod.namespace}/${r.pod.name}`);
   }
-  for (const e of edges) if (e.port) labels.set(e.port.id, e.port.text);
+  for (const b of boxes) for (const port of b.ports) labels.set(port.id, `${b.title}: ${port.text}`);
   return { svg: out.join(''), elementsOfFinding, labels };
 }
 
-/** A Catmull-Rom curve through dagre's bend points, as cubic Béziers. */
-function smoothPath(points: { x: number; y: number }[]): string {
-  if (points.length === 0) return '';
-  const p = points;
-  let d = `M${r1(p[0]!.x)},${r1(p[0]!.y)}`;
-  for (let i = 0; i < p.length - 1; i++) {
-    const p0 = p[i - 1] ?? p[i]!;
-    const p1 = p[i]!;
-    const p2 = p[i + 1]!;
-    const p3 = p[i + 2] ?? p2;
-    const c1 = { x: p1.x + (p2.x - p0.x) / 6, y: p1.y + (p2.y - p0.y) / 6 };
-    const c2 = { x: p2.x - (p3.x - p1.x) / 6, y: p2.y - (p3.y - p1.y) / 6 };
-    d += ` C${r1(c1.x)},${r1(c1.y)} ${r1(c2.x)},${r1(c2.y)} ${r1(p2.x)},${r1(p2.y)}`;
+/**
+ * Left to right: from the source's right side to the target's left side, leaving and arriving
+ * horizontally; an edge that spans several ranks passes through dagre's bend points on the way.
+ */
+function flowPath(start: { x: number; y: number }, bends: { x: number; y: number }[], end: { x: number; y: number }): string {
+  const points = [start, ...bends.filter((p) => p.x > start.x + 8 && p.x < end.x - 8), end];
+  let d = `M${r1(start.x)},${r1(start.y)}`;
+  for (let i = 0; i < points.length - 1; i++) {
+    const a = points[i]!;
+    const b = points[i + 1]!;
+    const dx = (b.x - a.x) / 2;
+    d += ` C${r1(a.x + dx)},${r1(a.y)} ${r1(b.x - dx)},${r1(b.y)} ${r1(b.x)},${r1(b.y)}`;
   }
   return d;
 }

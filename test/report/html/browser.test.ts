@@ -110,7 +110,11 @@ describe.skipIf(skip !== undefined)('HTML report in Chromium', () => {
       await expect(page.locator('#topology [data-el="node:w2"]').getAttribute('class')).resolves.toContain('sev-critical');
       await expect(page.locator('#topology [data-el="node:w2"] text.bad').first().textContent()).resolves.toBe('NotReady');
       await expect(page.locator('#topology [data-el="br:pve1/vmbr0"]').textContent()).resolves.toContain('VLAN-aware, vids 2-4094');
-      await expect(page.locator('#topology [data-el="vm:pve1/103"]').textContent()).resolves.toContain('net0 → vmbr0 · tag 10 · firewall on');
+      const vm = (await page.locator('#topology [data-el="vm:pve1/103"]').textContent()) ?? '';
+      expect(vm).toContain('net0 → vmbr0 · tag 10');
+      expect(vm).toContain('firewall on');
+      await expect(page.locator('#topology [data-el="port:pve1/103/net0"]').isVisible()).resolves.toBe(true);
+      await expect(page.locator('#topology [data-el="port:pve1/103/net0"] text').textContent()).resolves.toBe('fwpr103p0');
       await expect(page.locator('#topology [data-el="lb:ingress-nginx/ingress-nginx-controller"]').textContent()).resolves.toContain('bc:24:11:c2:57:3b');
       // Every change of the timeline is behind exactly one dot of the chart.
       const held = await page.locator('svg.timeline a').evaluateAll((dots) => dots.flatMap((d) => (d.getAttribute('data-tl') ?? '').split(' ')));

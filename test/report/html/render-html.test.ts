@@ -76,3 +76,39 @@ describe('renderHtml', () => {
     );
   });
 });
+
+describe('labsnap analyze --format html', () => {
+  it('writes the page with -o and keeps the --fail-on exit code', async () => {
+    const { execFile } = await import('node:child_process');
+    const { promises: fs } = await import('node:fs');
+    const os = await import('node:os');
+    const path = await import('node:path');
+    const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'labsnap-html-cli-'));
+    try {
+      const out = path.join(dir, 'report.html');
+      const run = (args: string[]) =>
+        new Promise<{ code: number; stderr: string }>((resolve) => {
+          execFile(process.execPath, ['--import', 'tsx', 'cli/main.ts', ...args], { env: { ...process.env, LANG: 'C', LC_ALL: '' } }, (err, _stdout, stderr) =>
+            resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stderr }),
+          );
+        });
+      const { code, stderr } = await run(['analyze', EXAMPLE_LAB, '--format', 'html', '-o', out]);
+      expect(code).toBe(1);
+      expect(stderr).toContain(`report written to ${out}`);
+      const html = await fs.readFile(out, 'utf8');
+      expect(html.startsWith('<!DOCTYPE html>\n<html lang="en">')).toBe(true);
+      const { report, topology } = await analyzeDir(EXAMPLE_LAB);
+      expect(html).toBe(renderHtml(report, topology));
+    } finally {
+      await fs.rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('marks the bridge port of a VM whose VLAN the bridge does not carry', async () => {
+    const { report, topology } = await analyzeDir('fixtures/bundles/worker-vlan-not-allowed');
+    const html = renderHtml(report, topology);
+    expect(html).toMatch(/class="el port sev-critical" data-el="port:pve1\/103\/net0"/);
+    expect(html).toMatch(/class="el vm sev-critical" data-el="vm:pve1\/103"/);
+    expect(html).toMatch(/class="el port" data-el="port:pve1\/102\/net0" data-f=""/);
+  });
+});
