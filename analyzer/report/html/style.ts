@@ -147,8 +147,9 @@ svg.timeline .k-config { fill: #12b5cb; }
 svg.timeline .count { font-size: 9px; font-weight: 700; fill: #fff; pointer-events: none; }
 svg.timeline a:hover circle { stroke: #202124; stroke-width: 2; }
 .tl-table { max-height: 420px; overflow: auto; margin-top: 10px; border: 1px solid var(--line); border-radius: 8px; }
-.tl-table td:first-child, .tl-table td:last-child { white-space: nowrap; font-family: var(--mono); font-size: 12px; }
-.tl-table td:last-child code { overflow-wrap: normal; }
+.tl-table td:first-child { white-space: nowrap; font-family: var(--mono); font-size: 12px; }
+.tl-table td:last-child { min-width: 280px; }
+.tl-table td:last-child code { font-size: 11.5px; }
 .tl-table tr.hit, .tl-table tr:target { background: #fff8c5; }
 footer { margin-top: 40px; color: var(--muted); font-size: 12px; }
 @media (max-width: 1000px) { .topo-wrap.open { grid-template-columns: minmax(0, 1fr); } }

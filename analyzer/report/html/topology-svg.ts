@@ -343,7 +343,7 @@ export function renderTopologySvg(report: Report, topo: Topology, m: HtmlMessage
   };
 
   const out: string[] = [];
-  out.push(`<svg xmlns="http://www.w3.org/2000/svg" id="topology" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" data-width="${width}" data-height="${height}" role="img" aria-label="${esc(m.topology)}">`);
+  out.push(`<svg xmlns="http://www.w3.org/2000/svg" id="topology" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" data-width="${width}" data-height="${height}" role="group" aria-label="${esc(m.topology)}">`);
   out.push('<defs><marker id="arrow" viewBox="0 0 8 8" refX="7" refY="4" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path d="M0,0 L8,4 L0,8 z" class="arrowhead"/></marker></defs>');
   // Where each box and port ends up: edges leave a box on its right side and arrive on the left side of
   // the box, or of the port they are for.

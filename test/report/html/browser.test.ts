@@ -156,9 +156,19 @@ describe.skipIf(skip !== undefined)('HTML report in Chromium', () => {
   it('copies a confirm command with its button', async () => {
     const { context, page, problems } = await open(files['en']!);
     try {
+      await context.grantPermissions(['clipboard-read', 'clipboard-write']);
       const item = page.locator('#findings .cmds li').filter({ hasText: 'swapon --show' }).first();
+      // The button says so for a moment; an observer records it however slow the machine is.
+      await page.evaluate(() => {
+        const w = window as unknown as { sawCopied?: string };
+        new MutationObserver(() => {
+          const done = document.querySelector('#findings button.copy.done');
+          if (done) w.sawCopied = done.textContent ?? '';
+        }).observe(document.getElementById('findings')!, { subtree: true, childList: true, attributes: true, characterData: true });
+      });
       await item.locator('button.copy').click();
-      await expect(item.locator('button.copy').textContent()).resolves.toBe('Copied');
+      await page.waitForFunction(() => (window as unknown as { sawCopied?: string }).sawCopied === 'Copied', undefined, { timeout: 15_000 });
+      await expect(page.evaluate(() => navigator.clipboard.readText())).resolves.toBe('swapon --show');
       expect(problems).toEqual([]);
     } finally {
       await context.close();
