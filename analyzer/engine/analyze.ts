@@ -6,6 +6,7 @@ import { buildFacts } from '../facts/build.js';
 import { LogScanner } from '../facts/log-scan.js';
 import { Model } from '../model/model.js';
 import { buildTimeline, RESTART_PATTERN } from '../model/timeline.js';
+import { buildTopology, type Topology } from '../model/topology.js';
 import { buildReport } from '../report/build.js';
 import type { Finding, Lang, PassedRule, Report, SkippedRule } from '../report/types.js';
 import { evaluateRule, patternKey } from './evaluate.js';
@@ -26,6 +27,8 @@ export interface AnalyzeResult {
   report: Report;
   /** Problems worth a line on stderr (a rule that crashed); never part of the report. */
   warnings: string[];
+  /** The lab as the HTML report draws it; not part of the report's JSON. */
+  topology: Topology;
 }
 
 const TIMELINE_KEY = '__timeline#restart';
@@ -147,5 +150,5 @@ export async function analyzeBundle(bundle: OpenedBundle, pack: RulePack, option
     passed,
     timeline: buildTimeline(model, scanner.hits(TIMELINE_KEY)),
   });
-  return { report, warnings };
+  return { report, warnings, topology: buildTopology(model) };
 }

@@ -3,6 +3,8 @@
 import { writeFileSync } from 'node:fs';
 import type { Argv } from 'yargs';
 import { analyzePath, failsAt, type FailOn } from '../../analyzer/engine/run.js';
+import type { Topology } from '../../analyzer/model/topology.js';
+import { renderHtml } from '../../analyzer/report/render-html.js';
 import { renderJson } from '../../analyzer/report/render-json.js';
 import { renderJunit } from '../../analyzer/report/render-junit.js';
 import { renderMarkdown } from '../../analyzer/report/render-markdown.js';
@@ -10,7 +12,7 @@ import { renderText } from '../../analyzer/report/render-text.js';
 import type { Lang, Report, Severity } from '../../analyzer/report/types.js';
 import type { CliContext } from '../context.js';
 
-export type ReportFormat = 'text' | 'json' | 'markdown' | 'junit';
+export type ReportFormat = 'text' | 'json' | 'markdown' | 'junit' | 'html';
 
 /** ja_JP.UTF-8 and friends select Japanese; LC_ALL wins over LANG as in libc. */
 export function langFromEnv(env: NodeJS.ProcessEnv): Lang {
@@ -23,8 +25,10 @@ export function useColor(ctx: CliContext, toFile: boolean): boolean {
   return ctx.stdout.isTTY === true;
 }
 
-export function renderReport(report: Report, format: ReportFormat, options: { color: boolean; failOn: FailOn; width?: number }): string {
+export function renderReport(report: Report, format: ReportFormat, options: { color: boolean; failOn: FailOn; width?: number; topology?: Topology }): string {
   switch (format) {
+    case 'html':
+      return renderHtml(report, options.topology);
     case 'json':
       return renderJson(report);
     case 'markdown':
@@ -43,7 +47,7 @@ export function registerAnalyze(parser: Argv, ctx: CliContext): void {
     (y) =>
       y
         .positional('bundle', { type: 'string', demandOption: true, describe: 'bundle .tar.gz/.tar.xz or folder; the kind is recognised by its content (docs/inputs.md)' })
-        .option('format', { choices: ['text', 'json', 'markdown', 'junit'] as const, default: 'text' as const, describe: 'report format' })
+        .option('format', { choices: ['text', 'json', 'markdown', 'junit', 'html'] as const, default: 'text' as const, describe: 'report format' })
         .option('output', { alias: 'o', type: 'string', describe: 'write the report to this file instead of stdout' })
         .option('lang', { choices: ['en', 'ja'] as const, describe: 'report language (default from LC_ALL/LANG)' })
         .option('rules', { type: 'string', array: true, default: [] as string[], describe: 'extra rule folders to load (repeatable)' })
@@ -53,7 +57,7 @@ export function registerAnalyze(parser: Argv, ctx: CliContext): void {
     async (args) => {
       const lang = (args.lang as Lang | undefined) ?? langFromEnv(ctx.env);
       const only = args.only ? args.only.split(',').map((s) => s.trim()).filter(Boolean) : undefined;
-      const { report, warnings } = await analyzePath({
+      const { report, warnings, topology } = await analyzePath({
         bundle: args.bundle,
         lang,
         rulesDirs: args.rules,
@@ -63,7 +67,7 @@ export function registerAnalyze(parser: Argv, ctx: CliContext): void {
       for (const w of warnings) ctx.stderr.write(`labsnap: warning: ${w}\n`);
       const failOn = args['fail-on'] as FailOn;
       const width = ctx.stdout.isTTY ? (ctx.stdout as { columns?: number }).columns : undefined;
-      const text = renderReport(report, args.format as ReportFormat, { color: useColor(ctx, args.output !== undefined), failOn, ...(width ? { width } : {}) });
+      const text = renderReport(report, args.format as ReportFormat, { color: useColor(ctx, args.output !== undefined), failOn, topology, ...(width ? { width } : {}) });
       if (args.output) {
         writeFileSync(args.output, text);
         ctx.stderr.write(`labsnap: report written to ${args.output}\n`);
