@@ -6,6 +6,7 @@ import { registerCollect } from './collect.js';
 import { registerInspect } from './inspect.js';
 import { registerRedact } from './redact.js';
 import { registerRules } from './rules.js';
+import { registerServe } from './serve.js';
 
 export function registerCommands(parser: Argv, ctx: CliContext): void {
   registerAnalyze(parser, ctx);
@@ -13,4 +14,5 @@ export function registerCommands(parser: Argv, ctx: CliContext): void {
   registerCollect(parser, ctx);
   registerInspect(parser, ctx);
   registerRedact(parser, ctx);
+  registerServe(parser, ctx);
 }
