@@ -3,6 +3,7 @@ import type { Argv } from 'yargs';
 import type { CliContext } from '../context.js';
 import { registerAnalyze } from './analyze.js';
 import { registerCollect } from './collect.js';
+import { registerDiff } from './diff.js';
 import { registerInspect } from './inspect.js';
 import { registerRedact } from './redact.js';
 import { registerRules } from './rules.js';
@@ -15,4 +16,5 @@ export function registerCommands(parser: Argv, ctx: CliContext): void {
   registerInspect(parser, ctx);
   registerRedact(parser, ctx);
   registerServe(parser, ctx);
+  registerDiff(parser, ctx);
 }
