@@ -7,7 +7,7 @@ import type { ItemRecord, Manifest } from '../../bundle/manifest.js';
 import { compareText } from '../../common/compare.js';
 import type { Finding, Lang, Report, Severity } from '../report/types.js';
 import { SEVERITIES } from '../report/types.js';
-import type { FactArea, HostFact } from './host-facts.js';
+import { CLUSTER_INTERFACE, type FactArea, type HostFact } from './host-facts.js';
 import { type LogPattern, patternKey } from './log-patterns.js';
 import type { FieldChange, ObjectChange } from './objects.js';
 
@@ -139,6 +139,7 @@ function compareFacts(a: HostFact[], b: HostFact[], includeChurn: boolean): Fact
   for (const [k, f] of ma) {
     if (f.churn && !includeChurn) continue;
     const g = mb.get(k);
+    if (f.log && !g) continue;
     if (g) {
       if (g.value !== f.value) out.push({ host: f.host, area: f.area, key: f.key, old: f.value, new: g.value, oldAt: location(f.path, f.line), newAt: location(g.path, g.line) });
     } else if (sb.has(`${f.host}\u0000${f.path}`) || (f.area !== 'attachment' && hostsB.has(f.host) && hasArea(b, f.host, f.area))) {
@@ -186,9 +187,6 @@ export const LAYER = { hostSetting: 6, hostState: 5, objectIntent: 4, observatio
 
 const SETTING_AREAS = new Set<FactArea>(['swap', 'sysctl', 'module', 'containerd', 'kubelet', 'firewall', 'guest', 'interfaces', 'certificate', 'package', 'identity', 'os', 'clock', 'attachment']);
 const STATE_AREAS = new Set<FactArea>(['bridge', 'link', 'address', 'route', 'service']);
-
-/** Interfaces the CNI and kube-proxy create and address: what the cluster derived, not a host setting. */
-const CLUSTER_INTERFACE = /^(vxlan\.calico|vxlan-v6\.calico|tunl0|cali[0-9a-f]|wireguard\.cali|flannel|cni0|kube-ipvs0|kube-bridge|cilium|weave|nodelocaldns)/;
 
 function factLayer(area: FactArea, key: string): number {
   if ((area === 'link' || area === 'address') && CLUSTER_INTERFACE.test(key)) return LAYER.objectState;

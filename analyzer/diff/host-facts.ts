@@ -62,12 +62,24 @@ export interface HostFact {
   line?: number;
   /** Values that move by themselves (counters, ages); compared only with --include-churn. */
   churn?: boolean;
+  /** Only a value in both bundles, or a new one, is a change: absence says nothing (apt history rotates). */
+  log?: boolean;
 }
 
 /** Sysctls that are counters or random by nature. */
 const CHURN_SYSCTL = /^(kernel\.random\.|fs\.(dentry-state|inode-nr|inode-state|file-nr|quota\.)|kernel\.ns_last_pid|kernel\.pty\.nr|net\.netfilter\.nf_conntrack_count|kernel\.tainted|vm\.stat_refresh)/;
 
-type Emit = (area: FactArea, key: string, value: string | undefined | null, line?: number, churn?: boolean) => void;
+/** Interfaces the CNI, kube-proxy and pods create: they come and go with pods, set by the cluster, not the admin. */
+export const CLUSTER_INTERFACE = /^(vxlan\.calico|vxlan-v6\.calico|tunl0|cali[0-9a-f]|wireguard\.cali|flannel|cni0|kube-ipvs0|kube-bridge|cilium|lxc|weave|nodelocaldns|veth)/;
+
+/** `net.ipv4.conf.<iface>.…` and friends for such an interface. */
+function clusterInterfaceSysctl(key: string): boolean {
+  // sysctl writes the dots of an interface name as slashes: net.ipv4.conf.vxlan/calico.forwarding.
+  const m = /^net\.ipv[46]\.(?:conf|neigh)\.([^.]+)\./.exec(key);
+  return m !== null && CLUSTER_INTERFACE.test(m[1]!.replace(/\//g, '.'));
+}
+
+type Emit = (area: FactArea, key: string, value: string | undefined | null, line?: number, churn?: boolean, log?: boolean) => void;
 
 function onOff(v: boolean | undefined): string | undefined {
   return v === undefined ? undefined : v ? 'true' : 'false';
@@ -140,7 +152,7 @@ function extract(route: string, parsed: unknown, path: string, hostFile: string 
     }
     case 'sysctl': {
       const s = parsed as SysctlFacts;
-      for (const [k, v] of Object.entries(s.values)) emit('sysctl', k, v.value, v.line, CHURN_SYSCTL.test(k));
+      for (const [k, v] of Object.entries(s.values)) emit('sysctl', k, v.value, v.line, CHURN_SYSCTL.test(k) || clusterInterfaceSysctl(k));
       return;
     }
     case 'lsmod':
@@ -164,7 +176,7 @@ function extract(route: string, parsed: unknown, path: string, hostFile: string 
           }
         }
       }
-      for (const [name, s] of state) emit('package', name, s.value, s.line);
+      for (const [name, s] of state) emit('package', name, s.value, s.line, false, true);
       return;
     }
     case 'containerd-config':
@@ -321,10 +333,10 @@ export function hostFacts(store: FactStore): HostFact[] {
       const key = `\u0000attachment\u0000${ref.name}`;
       out.set(key, { host: '', area: 'attachment', key: ref.name, value: 'attached', path });
     }
-    const emit: Emit = (area, key, value, line, churn) => {
+    const emit: Emit = (area, key, value, line, churn, log) => {
       if (value === undefined || value === null || value === '') return;
       const id = `${host}\u0000${area}\u0000${key}`;
-      out.set(id, { host, area, key, value, path, ...(line !== undefined && line !== null ? { line } : {}), ...(churn ? { churn } : {}) });
+      out.set(id, { host, area, key, value, path, ...(line !== undefined && line !== null ? { line } : {}), ...(churn ? { churn } : {}), ...(log ? { log } : {}) });
     };
     extract(route.name, parsed, path, hostFile, emit);
   }

@@ -45,8 +45,11 @@ export async function readSide(bundle: OpenedBundle, pack: RulePack, lang: Lang,
 
 export async function diffPaths(req: DiffRequest): Promise<{ diff: DiffReport; warnings: string[] }> {
   const pack = await loadRules(req.rulesDirs);
-  const oldSide = await readSide(await openBundle(req.old), pack, req.lang, basename(req.old));
-  const newSide = await readSide(await openBundle(req.new), pack, req.lang, basename(req.new));
+  // Both opened (and their manifests checked) before the long part, so a wrong second path fails at once.
+  const oldBundle = await openBundle(req.old);
+  const newBundle = await openBundle(req.new);
+  const oldSide = await readSide(oldBundle, pack, req.lang, basename(req.old));
+  const newSide = await readSide(newBundle, pack, req.lang, basename(req.new));
   return { diff: diffSides(oldSide, newSide, req.lang, req.includeChurn), warnings: [...oldSide.warnings.map((w) => `${req.old}: ${w}`), ...newSide.warnings.map((w) => `${req.new}: ${w}`)] };
 }
 

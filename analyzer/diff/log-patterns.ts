@@ -50,6 +50,8 @@ function levelOf(text: string): 'error' | 'warning' | undefined {
 /** The message with what changes from one occurrence to the next replaced by placeholders. */
 export function normalizeMessage(text: string): string {
   return text
+    // Escaped whitespace inside quoted error strings (`\t`, `\n`) would glue numbers to letters.
+    .replace(/\\[tnr]/g, ' ')
     .replace(/\b\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d(?:[.,]\d+)?(?:Z|[+-]\d\d:?\d\d)?/g, '<time>')
     .replace(/\b\d\d:\d\d:\d\d(?:\.\d+)?\b/g, '<time>')
     .replace(/\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b/gi, '<uid>')
@@ -60,7 +62,7 @@ export function normalizeMessage(text: string): string {
     // Pod names of controllers: web-6d4cf56db6-9w4dn, speaker-4748d.
     .replace(/\b([a-z][a-z0-9-]*?)-(?:[a-z0-9]{8,10}-)?[bcdfghjklmnpqrstvwxz2456789]{5}(?![a-z0-9])/g, '$1-<pod>')
     .replace(/\b0x[0-9a-f]+\b/gi, '<hex>')
-    .replace(/(?<![A-Za-z])\d+(?:\.\d+)*/g, '<n>')
+    .replace(/(?<![A-Za-z0-9])\d+(?:\.\d+)*/g, '<n>')
     .replace(/\s+/g, ' ')
     .trim()
     .slice(0, MAX_SAMPLE);

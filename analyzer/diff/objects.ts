@@ -59,7 +59,7 @@ function isChurnKey(key: string, path = ''): boolean {
 
 function isChurnPath(path: string): boolean {
   // kubelet's own bookkeeping annotations and the deployment revision counter move without a change of intent.
-  return /^\/metadata\/annotations\/(kubernetes\.io\/config\.seen|deployment\.kubernetes\.io\/revision|control-plane\.alpha\.kubernetes\.io\/leader)$/.test(path) || path === '/status/images' || /\/targetRef\/resourceVersion$/.test(path);
+  return /^\/metadata\/annotations\/(kubernetes\.io~1config\.seen|deployment\.kubernetes\.io~1revision|control-plane\.alpha\.kubernetes\.io~1leader)$/.test(path) || path === '/status/images' || /\/targetRef\/resourceVersion$/.test(path);
 }
 
 type Json = unknown;

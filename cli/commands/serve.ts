@@ -5,6 +5,11 @@ import { UsageError } from '../../common/errors.js';
 import { startServe } from '../../serve/serve.js';
 import type { CliContext } from '../context.js';
 
+/** Quoted for a POSIX shell when it has to be, so the printed line can be pasted as is. */
+function shellWord(s: string): string {
+  return /^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
+}
+
 const LOOPBACK = /^(127\.\d+\.\d+\.\d+|::1|localhost)$/;
 
 export function registerServe(parser: Argv, ctx: CliContext): void {
@@ -48,7 +53,7 @@ export function registerServe(parser: Argv, ctx: CliContext): void {
       ctx.stdout.write(
         `Serving ${serving.index.bundle.rootName} (cluster ${m.cluster}, collected ${m.collectedAt}) read-only at ${serving.url}\n` +
           `${serving.index.resources.reduce((n, r) => n + r.objects.length, 0)} objects of ${serving.index.resources.length} kinds, ${serving.index.logs.size} pod logs.\n\n` +
-          `export KUBECONFIG=${serving.kubeconfig}\n` +
+          `export KUBECONFIG=${shellWord(serving.kubeconfig)}\n` +
           `kubectl get pods -A\n\n` +
           `Ctrl-C stops the server and removes the kubeconfig.\n`,
       );
