@@ -10,4 +10,6 @@ export interface CliContext {
   exitCode: number;
   /** Aborted on the first Ctrl-C; long-running commands finish what they can and stop. */
   signal: AbortSignal;
+  /** What the first Ctrl-C prints, when a command sets it (default: the collector's message). */
+  interruptNotice?: string;
 }

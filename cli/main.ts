@@ -14,7 +14,7 @@ async function main(argv: string[]): Promise<number> {
   process.on('SIGINT', () => {
     interrupts++;
     if (interrupts > 1) process.exit(130);
-    process.stderr.write('\nInterrupted: finishing what was collected so far (Ctrl-C again to quit at once)\n');
+    process.stderr.write(ctx.interruptNotice ?? '\nInterrupted: finishing what was collected so far (Ctrl-C again to quit at once)\n');
     abort.abort();
   });
   const ctx: CliContext = {
@@ -29,7 +29,7 @@ async function main(argv: string[]): Promise<number> {
     .scriptName('labsnap')
     .usage('$0 <command> [options]')
     .strict()
-    .demandCommand(1, 'Name a command: collect, inspect, analyze, rules, redact, import')
+    .demandCommand(1, 'Name a command: collect, inspect, analyze, diff, serve, rules, redact, import, attach')
     .recommendCommands()
     .help()
     .alias('h', 'help')

@@ -5,9 +5,11 @@ import { registerAnalyze } from './analyze.js';
 import { registerAttach } from './attach.js';
 import { registerCollect } from './collect.js';
 import { registerImport } from './import.js';
+import { registerDiff } from './diff.js';
 import { registerInspect } from './inspect.js';
 import { registerRedact } from './redact.js';
 import { registerRules } from './rules.js';
+import { registerServe } from './serve.js';
 
 export function registerCommands(parser: Argv, ctx: CliContext): void {
   registerAnalyze(parser, ctx);
@@ -17,4 +19,6 @@ export function registerCommands(parser: Argv, ctx: CliContext): void {
   registerRedact(parser, ctx);
   registerAttach(parser, ctx);
   registerImport(parser, ctx);
+  registerServe(parser, ctx);
+  registerDiff(parser, ctx);
 }
