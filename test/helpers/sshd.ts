@@ -312,8 +312,12 @@ function waitForListen(address: string, port: number, proc: ChildProcess, logPat
 }
 
 async function descendants(pid: number): Promise<number[]> {
-  // pgrep exits 1 when a process has no children.
-  const { stdout } = await run('pgrep', ['-P', String(pid)]).catch(() => ({ stdout: '' }));
+  // pgrep exits 1 when a process has no children; anything else (a fork failing on a loaded machine) is
+  // an error, not "no children".
+  const { stdout } = await run('pgrep', ['-P', String(pid)]).catch((err: { code?: unknown }) => {
+    if (err.code === 1) return { stdout: '' };
+    throw err;
+  });
   const children = stdout.split('\n').filter((l) => l.trim() !== '').map(Number);
   const nested = await Promise.all(children.map(descendants));
   return [...children, ...nested.flat()];
@@ -430,13 +434,19 @@ export async function startSshLab(hosts: FakeHostOptions[] = []): Promise<SshLab
         return hostKeys.map((k) => `${form === 'hashed' ? hashedName(name) : name} ${k.type} ${k.blob.toString('base64')}`);
       },
       async dropConnections() {
-        // Descendants of the listener are the per-connection sshd processes and their sessions.
-        for (const pid of await descendants(proc.pid!)) {
-          try {
-            process.kill(pid, 'SIGKILL');
-          } catch {
-            // Already gone: it ended between listing and killing.
+        // Descendants of the listener are the per-connection sshd processes and their sessions; until none
+        // is left, since a busy machine may list them before all have appeared or been reaped.
+        for (let round = 0; round < 20; round++) {
+          const pids = await descendants(proc.pid!);
+          if (pids.length === 0 && round > 0) return;
+          for (const pid of pids) {
+            try {
+              process.kill(pid, 'SIGKILL');
+            } catch {
+              // Already gone: it ended between listing and killing.
+            }
           }
+          await new Promise((r) => setTimeout(r, 50));
         }
       },
       async stop() {
