@@ -93,3 +93,40 @@ describe('log scan across threads', () => {
     expect(snapshot(scanner as unknown as LogScanner)).toEqual(snapshot(await sequential()));
   });
 });
+
+describe('analyze with the log scan in a worker', () => {
+  it('gives the report one thread gives, on a generated bundle whose journals are over 1 MiB', { timeout: 180_000 }, async () => {
+    const { mkdtemp, rm } = await import('node:fs/promises');
+    const { tmpdir } = await import('node:os');
+    const { execFile } = await import('node:child_process');
+    const { promisify } = await import('node:util');
+    const { generateBundle } = await import('../../bench/generate.js');
+    const { analyzePath } = await import('../../analyzer/engine/run.js');
+    const { renderJson } = await import('../../analyzer/report/render-json.js');
+    const { openBundle } = await import('../../bundle/reader.js');
+    const cli = join(import.meta.dirname, '..', '..', 'dist', 'cli', 'main.js');
+    if (!existsSync(cli)) throw new Error('dist/ is missing: run `npm run build` first (npm test does)');
+    const dir = await mkdtemp(join(tmpdir(), 'labsnap-scan-parallel-'));
+    try {
+      const bundle = await generateBundle({
+        seed: 'parallel',
+        sizes: { workers: 4, controlPlanes: 1, proxmoxHosts: 1, pods: 80, namespaces: 12, events: 400, logBytes: 14_000_000 },
+        out: join(dir, 'b.tar.gz'),
+      });
+      let big = 0;
+      await (await openBundle(bundle.path)).forEachEntry(async (e) => {
+        if (e.path.endsWith('journal-kubelet.log') && e.size >= 1024 * 1024) big++;
+      });
+      expect(big).toBeGreaterThanOrEqual(3);
+      // From the TypeScript sources there is no worker script: this is the one-thread report.
+      const { report } = await analyzePath({ bundle: bundle.path, lang: 'en', rulesDirs: [] });
+      const out = join(dir, 'report.json');
+      await promisify(execFile)(process.execPath, [cli, 'analyze', bundle.path, '--format', 'json', '--output', out, '--fail-on', 'never', '--lang', 'en']);
+      const { readFile } = await import('node:fs/promises');
+      expect(await readFile(out, 'utf8')).toBe(renderJson(report));
+      expect(report.findings.length).toBeGreaterThan(0);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
