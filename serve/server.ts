@@ -237,13 +237,16 @@ export class BundleApi {
       throw err;
     }
     if (q.get('watch') === 'true' || q.get('watch') === '1') return this.holdWatch(req, res);
-    const matching: Obj[] = [];
+    // Objects are parsed only when a field selector needs them or they are on the page being sent.
+    const matching: { stored: StoredObject; obj?: Obj }[] = [];
     for (const o of resource.objects) {
       if (namespace !== undefined && o.namespace !== namespace) continue;
       if (!labelsMatch(labels, o.labels)) continue;
-      const obj = asServed(resource, JSON.parse(o.json) as Obj);
-      if (fields.length > 0 && !fieldsMatch(resource.info.plural, fields, obj)) continue;
-      matching.push(obj);
+      if (fields.length > 0) {
+        const obj = asServed(resource, JSON.parse(o.json) as Obj);
+        if (!fieldsMatch(resource.info.plural, fields, obj)) continue;
+        matching.push({ stored: o, obj });
+      } else matching.push({ stored: o });
     }
     // Paging: the continue token is the offset into the (fixed) result.
     const limit = Number(q.get('limit') ?? '0');
@@ -255,7 +258,7 @@ export class BundleApi {
       start = Number(m[1]);
     }
     const end = limit > 0 ? Math.min(matching.length, start + limit) : matching.length;
-    const page = matching.slice(start, end);
+    const page = matching.slice(start, end).map((m) => m.obj ?? asServed(resource, JSON.parse(m.stored.json) as Obj));
     const meta: Obj = { resourceVersion: LIST_RESOURCE_VERSION };
     if (end < matching.length) {
       meta.continue = Buffer.from(`o${end}`, 'utf8').toString('base64url');

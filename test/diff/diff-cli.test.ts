@@ -5,6 +5,9 @@ import { existsSync, promises as fs, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { diffFailsAt } from '../../analyzer/diff/diff.js';
+import { diffPaths } from '../../analyzer/diff/load.js';
+import { renderDiff } from '../../cli/commands/diff.js';
 import { packageInfo } from '../../common/package-root.js';
 
 const ROOT = packageInfo().root;
@@ -47,55 +50,21 @@ describe('labsnap diff CLI', () => {
     const first = lines.findIndex((l) => l.startsWith('== What changed, likeliest cause first'));
     expect(lines[first + 1]).toMatch(/^ {3}1\. pve1 guest VM 103 net0: .*tag=10.* -> .*tag=20.*\(related to: pve-vlan-not-allowed\)$/);
     expect(r.stdout).toContain('[CRITICAL] pve-vlan-not-allowed: VM 103 (w2) net0 on vmbr0 (pve1)');
-    expect((await run(['diff', HEALTHY, VLAN, '--fail-on', 'never'])).code).toBe(0);
-    // --fail-on at the appeared finding's own severity fails; reversed, nothing appears and nothing fails.
-    const swap = JSON.parse((await run(['diff', HEALTHY, SWAP, '--format', 'json', '--fail-on', 'never'])).stdout) as { findings: { appeared: { severity: string }[] } };
-    const sev = swap.findings.appeared[0]!.severity;
-    expect((await run(['diff', HEALTHY, SWAP, '--fail-on', sev])).code).toBe(1);
-    expect((await run(['diff', SWAP, HEALTHY, '--fail-on', 'info'])).code).toBe(0);
-  });
-
-  it('the same bundle twice: nothing changed, exit 0', async () => {
-    const r = await run(['diff', HEALTHY, HEALTHY, '--fail-on', 'info']);
-    expect(r.code).toBe(0);
-    expect(r.stdout).toContain('Nothing changed between the two bundles.');
-  });
-
-  it('the other way round, the findings are resolved', async () => {
-    const r = await run(['diff', SWAP, HEALTHY, '--format', 'json']);
-    const d = JSON.parse(r.stdout) as { findings: { appeared: unknown[]; resolved: { ruleId: string }[] }; changes: { title: string; related: string[] }[] };
-    expect(d.findings.appeared).toEqual([]);
-    expect(d.findings.resolved.map((f) => f.ruleId)).toEqual(['swap-enabled']);
-    expect(d.changes[0]!.title).toMatch(/^w1 swap swap \(.*\): \/swap\.img .* -> off$/);
-    expect(d.changes[0]!.related).toEqual(['swap-enabled']);
-  });
-
-  it('json, markdown and --lang ja', async () => {
-    const json = JSON.parse((await run(['diff', HEALTHY, SWAP, '--format', 'json'])).stdout) as Record<string, any>;
-    expect(json.diffVersion).toBe(1);
-    expect(json.counts).toMatchObject({ appeared: 1, resolved: 0, hostFacts: 2 });
-    expect(json.hostFacts[0]).toMatchObject({ host: 'w1', area: 'swap', old: 'off' });
-    const mdown = (await run(['diff', HEALTHY, SWAP, '--format', 'markdown'])).stdout;
-    expect(mdown).toMatch(/^# labsnap diff\n/);
-    expect(mdown).toContain('## Host facts changed');
-    expect(mdown).toContain('| w1 | swap | swap (swapon) | off | /swap.img (file, 2048 MiB) |');
-    const ja = (await run(['diff', HEALTHY, SWAP], { LANG: 'ja_JP.UTF-8' })).stdout;
-    expect(ja).toContain('== 変更点(原因の可能性が高い順)');
-    expect(ja).toContain('== 新たに出た検出事項');
-    expect((await run(['diff', HEALTHY, SWAP, '--lang', 'en'], { LANG: 'ja_JP.UTF-8' })).stdout).toContain('== Findings that appeared');
-  });
+  }, 180_000);
 
   it('a bundle that cannot be read is a usage error naming it (exit 2)', async () => {
     const r = await run(['diff', HEALTHY, path.join(tmp, 'nope.tar.gz')]);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('nope.tar.gz');
-  });
+  }, 180_000);
 
-  it.skipIf(!CHROMIUM)('html: one self-contained page, side by side, rendered by chromium', async () => {
+  it.skipIf(!CHROMIUM)('html: one self-contained page, side by side, rendered by chromium; Japanese from LANG', async () => {
     const out = path.join(tmp, 'diff.html');
-    const r = await run(['diff', HEALTHY, VLAN, '--format', 'html', '--output', out, '--fail-on', 'never']);
+    const r = await run(['diff', HEALTHY, VLAN, '--format', 'html', '--output', out, '--fail-on', 'never'], { LANG: 'ja_JP.UTF-8' });
     expect(r.code).toBe(0);
     const html = readFileSync(out, 'utf8');
+    expect(html).toContain('<html lang="ja">');
+    expect(html).toContain('変更点(原因の可能性が高い順)');
     expect(html).not.toMatch(/\b(src|href)\s*=\s*["']?(https?:|\/\/)/i);
     expect(html).toContain("default-src 'none'");
     const dom = spawnSync(
@@ -107,5 +76,39 @@ describe('labsnap diff CLI', () => {
     for (const id of ['summary', 'changes', 'appeared', 'resolved', 'persisting', 'host-facts', 'objects', 'logs', 'collection']) expect(dom.stdout).toContain(`id="${id}"`);
     // Side by side: the first ranked change has its old value in one cell and its new value in the next.
     expect(dom.stdout).toMatch(/<td class="old">virtio=bc:24:11:e8:06:f4 bridge=vmbr0 tag=10 firewall=1<\/td><td class="new">virtio=bc:24:11:e8:06:f4 bridge=vmbr0 tag=20 firewall=1<\/td>/);
+  }, 180_000);
+});
+
+describe('labsnap diff reports (in process)', () => {
+  it('json, markdown and text in en and ja; --fail-on on what appeared', async () => {
+    const { diff } = await diffPaths({ old: HEALTHY, new: SWAP, lang: 'en', rulesDirs: [], includeChurn: false });
+    const json = JSON.parse(renderDiff(diff, 'json')) as Record<string, any>;
+    expect(json.diffVersion).toBe(1);
+    expect(json.counts).toMatchObject({ appeared: 1, resolved: 0, hostFacts: 2 });
+    expect(json.hostFacts[0]).toMatchObject({ host: 'w1', area: 'swap', old: 'off' });
+    const mdown = renderDiff(diff, 'markdown');
+    expect(mdown).toMatch(/^# labsnap diff\n/);
+    expect(mdown).toContain('## Host facts changed');
+    expect(mdown).toContain('| w1 | swap | swap (swapon) | off | /swap.img (file, 2048 MiB) |');
+    expect(renderDiff(diff, 'text')).toContain('== Findings that appeared');
+    const sev = diff.findings.appeared[0]!.severity;
+    expect(diffFailsAt(diff, sev)).toBe(true);
+    expect(diffFailsAt(diff, 'never')).toBe(false);
+    const ja = (await diffPaths({ old: HEALTHY, new: SWAP, lang: 'ja', rulesDirs: [], includeChurn: false })).diff;
+    const text = renderDiff(ja, 'text');
+    expect(text).toContain('== 変更点(原因の可能性が高い順)');
+    expect(text).toContain('== 新たに出た検出事項');
+  });
+
+  it('the same bundle twice: nothing changed; the other way round, the findings are resolved', async () => {
+    const same = (await diffPaths({ old: HEALTHY, new: HEALTHY, lang: 'en', rulesDirs: [], includeChurn: false })).diff;
+    expect(renderDiff(same, 'text')).toContain('Nothing changed between the two bundles.');
+    expect(diffFailsAt(same, 'info')).toBe(false);
+    const back = (await diffPaths({ old: SWAP, new: HEALTHY, lang: 'en', rulesDirs: [], includeChurn: false })).diff;
+    expect(back.findings.appeared).toEqual([]);
+    expect(back.findings.resolved.map((f) => f.ruleId)).toEqual(['swap-enabled']);
+    expect(back.changes[0]!.title).toMatch(/^w1 swap swap \(.*\): \/swap\.img .* -> off$/);
+    expect(back.changes[0]!.related).toEqual(['swap-enabled']);
+    expect(diffFailsAt(back, 'info')).toBe(false);
   });
 });

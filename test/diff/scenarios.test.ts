@@ -88,7 +88,7 @@ describe('labsnap diff: healthy lab vs each scenario', () => {
       const first = diff.changes[0]!;
       expect(first.title, diff.changes.slice(0, 5).map((c) => c.title).join('\n')).toMatch(FIRST[name]!);
       expect(first.related.length).toBeGreaterThan(0);
-    });
+    }, 120_000);
   }
 });
 

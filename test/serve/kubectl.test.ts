@@ -164,7 +164,7 @@ describe.skipIf(!KUBECTL)('kubectl against labsnap serve', () => {
     expect(pod.stdout).toMatch(/Warning\s+BackOff/);
     const node = await kubectl(['describe', 'node', 'w1']);
     expect(node.stdout).toMatch(/Non-terminated Pods:\s+\(\d+ in total\)/);
-  });
+  }, 300_000);
 
   it('logs: the current and the --previous container, without and with timestamps', async () => {
     const dir = path.join(ROOT, BUNDLE, 'cluster', 'logs', 'demo', POD);
@@ -207,7 +207,7 @@ describe.skipIf(!KUBECTL)('kubectl against labsnap serve', () => {
       expect(logs.stdout).toContain('DATABASE_URL');
       const del = await kubectl(['delete', 'pod', '-n', 'demo', POD], bin);
       expect(del.stderr).toContain('MethodNotAllowed');
-    });
+    }, 180_000);
   }
 
   // Last: it stops the server the other cases use.
