@@ -130,7 +130,8 @@ export function tcpApiServerCommand(addresses: readonly string[]): string {
     'if command -v nc >/dev/null 2>&1; then out=$(nc -vz -w 5 "$1" "$2" 2>&1); r=$?;',
     `elif command -v bash >/dev/null 2>&1; then out=$(timeout 5 bash -c 'exec 3<>"/dev/tcp/$1/$2"' probe "$1" "$2" 2>&1); r=$?;`,
     'else echo "neither nc nor bash is available for a TCP probe" >&2; exit 127; fi;',
-    'if [ "$r" -eq 0 ]; then echo "tcp $1:$2 open"; else echo "tcp $1:$2 failed (exit $r) $out"; rc=1; fi; }',
+    // printf, not echo: dash's echo turns backslashes in an address into escapes.
+    'if [ "$r" -eq 0 ]; then printf \'tcp %s:%s open\\n\' "$1" "$2"; else printf \'tcp %s:%s failed (exit %s) %s\\n\' "$1" "$2" "$r" "$out"; rc=1; fi; }',
   ].join(' ');
   const lines = [
     'rc=0',

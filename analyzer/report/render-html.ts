@@ -72,11 +72,16 @@ function countPills(counts: { critical: number; warning: number; info: number },
 
 function findingHtml(finding: Finding, index: number, m: Messages, h: HtmlMessages, topo: TopologySvg | undefined): string {
   const out: string[] = [];
-  out.push(`<article class="finding ${finding.severity}" id="f${index}" data-rule="${esc(finding.ruleId)}">`);
+  // A consequence stays in its scope group (the element it names is still affected) but says what causes it.
+  out.push(`<article class="finding ${finding.severity}${finding.causedBy ? ' consequence' : ''}" id="f${index}" data-rule="${esc(finding.ruleId)}">`);
   out.push(
     `<h4><span class="sev ${finding.severity}">${esc(m.severity[finding.severity])}</span><code>${esc(finding.ruleId)}</code><span>${esc(finding.title)}</span><span class="area">${esc(finding.area)}</span></h4>`,
   );
-  out.push(`<p class="summary-line">${esc(finding.summary)}</p><dl>`);
+  out.push(`<p class="summary-line">${esc(finding.summary)}</p>`);
+  if (finding.causedBy) {
+    out.push(`<p class="caused-by"><strong>${esc(m.finding.causedBy)}:</strong> ${finding.causedBy.map((ref) => `<code>${esc(ref.ruleId)}</code> ${esc(ref.summary)}`).join('; ')}</p>`);
+  }
+  out.push('<dl>');
   if (finding.objects.length > 0) out.push(`<dt>${esc(m.finding.objects)}</dt><dd>${finding.objects.map((o) => `<code>${esc(objectLabel(o))}</code>`).join(' ')}</dd>`);
   out.push(`<dt>${esc(m.finding.cause)}</dt><dd>${ruleHtml(finding.cause)}</dd>`);
   out.push(`<dt>${esc(m.finding.fix)}</dt><dd>${ruleHtml(finding.fix, h.copy)}</dd></dl>`);
@@ -151,6 +156,21 @@ export function renderHtml(report: Report, topology?: Topology): string {
     body.push('</div>');
   }
   body.push('</section>');
+
+  if (report.withdrawn.length > 0) {
+    body.push(`<section id="withdrawn"><h2>${esc(m.sections.withdrawn)}</h2><p>${esc(m.withdrawn.intro)}</p>`);
+    body.push(
+      table(
+        [m.skipped.rule, m.withdrawn.reason, m.withdrawn.by],
+        report.withdrawn.map((f) => [
+          `<code>${esc(f.ruleId)}</code><br>${esc(f.summary)}`,
+          esc(f.reason),
+          `<code>${esc(f.withdrawnBy.ruleId)}</code><br>${esc(f.withdrawnBy.summary)}`,
+        ]),
+      ),
+    );
+    body.push('</section>');
+  }
 
   body.push(`<section id="changes"><h2>${esc(m.sections.recentChanges)} <span class="area">${esc(h.timelineCount(report.recentChanges.length))}</span></h2>`);
   if (report.recentChanges.length === 0) body.push(`<p class="empty">${esc(m.timeline.none)}</p>`);

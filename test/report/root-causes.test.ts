@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { failsAt } from '../../analyzer/engine/run.js';
 import { renderJson } from '../../analyzer/report/render-json.js';
+import { renderHtml } from '../../analyzer/report/render-html.js';
 import { renderJunit } from '../../analyzer/report/render-junit.js';
 import { renderMarkdown } from '../../analyzer/report/render-markdown.js';
 import { renderText } from '../../analyzer/report/render-text.js';
@@ -44,6 +45,19 @@ describe('a report with consequences and a withdrawn finding', () => {
     ]);
     expect(json.withdrawn[0]).toMatchObject({ ruleId: 'cert-expired', withdrawnBy: { ruleId: 'clock-skew' }, reason: expect.stringContaining('clock is behind') });
     expect(json.summary.counts).toMatchObject({ critical: 1, warning: 1, consequences: 2, withdrawn: 1 });
+  });
+
+  it('marks consequences with their cause and lists withdrawn findings with the reason in HTML', () => {
+    const html = renderHtml(rootCauseReport('en'));
+    const article = (rule: string) => new RegExp(`<article class="finding [a-z]+( consequence)?" id="f\\d+" data-rule="${rule}">[\\s\\S]*?</article>`).exec(html)?.[0] ?? '';
+    expect(article('node-not-ready')).toContain('finding critical consequence');
+    expect(article('node-not-ready')).toMatch(/class="caused-by"><strong>Caused by:<\/strong> <code>containerd-not-running<\/code> w1: containerd is down/);
+    expect(article('containerd-not-running')).not.toContain('consequence');
+    expect(article('containerd-not-running')).not.toContain('caused-by');
+    const withdrawn = /<section id="withdrawn">[\s\S]*?<\/section>/.exec(html)?.[0] ?? '';
+    expect(withdrawn).toContain('<code>cert-expired</code>');
+    expect(withdrawn).toContain('clock is behind');
+    expect(withdrawn).toContain('<code>clock-skew</code>');
   });
 
   it('rejects a causedBy that does not name a finding', () => {

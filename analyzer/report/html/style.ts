@@ -102,6 +102,8 @@ th { font-weight: 600; color: var(--muted); background: #fafafa; }
 .finding.critical { border-left-color: var(--crit); }
 .finding.warning { border-left-color: var(--warn-line); }
 .finding.info { border-left-color: var(--info); }
+.finding.consequence { border-left-style: dashed; }
+.caused-by { margin: 0 0 8px; font-size: 13px; color: var(--muted); }
 .finding h4 { margin: 0 0 4px; font-size: 15px; display: flex; flex-wrap: wrap; gap: 8px; align-items: baseline; }
 .sev { font-size: 11px; font-weight: 700; border-radius: 3px; padding: 1px 6px; color: #fff; letter-spacing: .03em; }
 .sev.critical { background: var(--crit); }

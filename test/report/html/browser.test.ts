@@ -135,7 +135,8 @@ describe.skipIf(skip !== undefined)('HTML report in Chromium', () => {
       await expect(panelText(page)).resolves.toContain('cluster/nodes.json#/items/2/status/conditions');
 
       await page.locator('#topology [data-el="pod:calico-system/calico-node-b96w2"]').click();
-      await expect(panelRules(page)).resolves.toEqual(['calico-node-not-ready', 'node-not-ready']);
+      // The pull behind ImagePullBackOff was refused by Docker Hub's rate limit (image-pull-rate-limited names the pod).
+      await expect(panelRules(page)).resolves.toEqual(['calico-node-not-ready', 'node-not-ready', 'image-pull-rate-limited']);
       await expect(panelText(page)).resolves.toContain('ImagePullBackOff');
 
       await page.locator('#topology [data-el="node:cp1"] > .frame').click();
