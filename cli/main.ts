@@ -25,6 +25,11 @@ async function main(argv: string[]): Promise<number> {
     exitCode: 0,
     signal: abort.signal,
   };
+  // `labsnap rules list | head`: the reader closing the pipe ends the output, not the program with a stack trace.
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') process.exit(ctx.exitCode);
+    throw err;
+  });
   const parser: Argv = yargs(argv)
     .scriptName('labsnap')
     .usage('$0 <command> [options]')

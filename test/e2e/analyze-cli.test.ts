@@ -338,4 +338,16 @@ describe('labsnap analyze options', () => {
     expect(noColor).toContain('Rules passed');
     expect(noColor).not.toMatch(ANSI);
   }, 120_000);
+  it('stops quietly when the reader of its output goes away (`labsnap rules list | head -1`)', () => {
+    // A JSON report is longer than a pipe buffer, so the reader leaves while labsnap is still writing.
+    const piped = spawnSync('sh', ['-c', `'${process.execPath.replace(/'/g, `'\\''`)}' dist/cli/main.js analyze ${BROKEN} --format json --fail-on never | head -c 10; '${process.execPath.replace(/'/g, `'\\''`)}' dist/cli/main.js rules list | head -1`], {
+      cwd: ROOT,
+      env: childEnv({}),
+      encoding: 'utf8',
+    });
+    expect(piped.status).toBe(0);
+    expect(piped.stdout).toMatch(/^\{\n {2}"/);
+    expect(piped.stdout).toContain('arp-duplicate-reply');
+    expect(piped.stderr).not.toMatch(/internal error|EPIPE/);
+  }, 120_000);
 });

@@ -308,6 +308,10 @@ export async function setupLab(options: LabOptions = TEST_LAB, owner: number | n
       await saveState();
       await ip(['netns', 'add', ns(name)]);
       await ip(['-n', ns(name), 'link', 'set', 'lo', 'up']);
+      // No IPv6 duplicate address detection on the lab's links: a link-local address leaving "tentative"
+      // a second after the link came up would show as a change in the read-only proof's snapshots.
+      // Interfaces created in the namespace later copy `default`. A kernel without IPv6 has nothing to settle.
+      await run('ip', ['netns', 'exec', ns(name), 'sysctl', '-q', '-w', 'net.ipv6.conf.default.accept_dad=0', 'net.ipv6.conf.all.accept_dad=0']).catch(() => undefined);
     };
     // The home router: a bridge with the gateway address, joined by the admin's link and Proxmox's NIC.
     await addNs('gw');
