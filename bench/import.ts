@@ -25,6 +25,7 @@ const NAMESPACED_DIR: Record<string, string> = {
   daemonsets: 'daemonsets',
   statefulsets: 'statefulsets',
   configmaps: 'configmaps',
+  jobs: 'jobs',
 };
 const CLUSTER_FILE: Record<string, string> = {
   nodes: 'nodes.json',

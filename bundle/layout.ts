@@ -83,6 +83,7 @@ export const NAMESPACED_KINDS = [
   'daemonsets',
   'statefulsets',
   'configmaps',
+  'jobs',
 ] as const;
 export type ClusterScopedKind = (typeof CLUSTER_SCOPED_KINDS)[number];
 export type NamespacedKind = (typeof NAMESPACED_KINDS)[number];

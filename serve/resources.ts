@@ -37,6 +37,7 @@ const BUILTIN: Record<(typeof CLUSTER_SCOPED_KINDS)[number] | (typeof NAMESPACED
   replicasets: { group: 'apps', version: 'v1', kind: 'ReplicaSet', shortNames: ['rs'], categories: ALL },
   daemonsets: { group: 'apps', version: 'v1', kind: 'DaemonSet', shortNames: ['ds'], categories: ALL },
   statefulsets: { group: 'apps', version: 'v1', kind: 'StatefulSet', shortNames: ['sts'], categories: ALL },
+  jobs: { group: 'batch', version: 'v1', kind: 'Job', shortNames: [], categories: ALL },
 };
 
 /** Custom resources labsnap collects, for when their List is empty and says nothing about itself. */

@@ -308,6 +308,18 @@ const PRINTERS: Record<string, Printer> = {
       return [o.metadata?.name, `${o.status?.readyReplicas ?? 0}/${o.spec?.replicas ?? 1}`, age(o.metadata?.creationTimestamp, now), c, i];
     },
   },
+  jobs: {
+    columns: [NAME, ['Status', 'string'], ['Completions', 'string'], ['Duration', 'string'], AGE, ['Containers', 'string', 1], ['Images', 'string', 1]],
+    cells: (o, now) => {
+      const [c, i] = containersAndImages(o.spec);
+      const s = o.status ?? {};
+      const conds: Obj[] = s.conditions ?? [];
+      const is = (type: string) => conds.some((x) => x.type === type && x.status === 'True');
+      const status = is('Failed') ? 'Failed' : is('Complete') ? 'Complete' : is('Suspended') ? 'Suspended' : 'Running';
+      const end = typeof s.completionTime === 'string' ? new Date(s.completionTime) : now;
+      return [o.metadata?.name, status, `${s.succeeded ?? 0}/${o.spec?.completions ?? 1}`, s.startTime ? age(s.startTime, end) : '', age(o.metadata?.creationTimestamp, now), c, i];
+    },
+  },
   configmaps: {
     columns: [NAME, ['Data', 'integer'], AGE],
     cells: (o, now) => [o.metadata?.name, Object.keys(o.data ?? {}).length + Object.keys(o.binaryData ?? {}).length, age(o.metadata?.creationTimestamp, now)],

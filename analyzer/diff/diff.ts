@@ -281,7 +281,7 @@ function splitAt(at: string | undefined): { path: string; item?: number; line?: 
 const KIND_OF: Record<string, string> = {
   pods: 'pod', nodes: 'node', services: 'service', endpoints: 'endpoints', endpointslices: 'endpointslice', ingresses: 'ingress', ingressclasses: 'ingressclass',
   storageclasses: 'storageclass', persistentvolumes: 'persistentvolume', persistentvolumeclaims: 'persistentvolumeclaim', deployments: 'deployment',
-  replicasets: 'replicaset', daemonsets: 'daemonset', statefulsets: 'statefulset', configmaps: 'configmap', namespaces: 'namespace',
+  replicasets: 'replicaset', daemonsets: 'daemonset', statefulsets: 'statefulset', configmaps: 'configmap', namespaces: 'namespace', jobs: 'job',
 };
 
 interface Scored {

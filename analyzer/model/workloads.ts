@@ -494,6 +494,14 @@ export function timeOf(t: string | undefined): number | undefined {
 }
 
 /** The spec of a container (init or not) by name. */
+/**
+ * A pod held in its init phase: not Initialized and neither Running nor Succeeded. Its failing init
+ * containers are init-container-failing's finding; other rules leave them alone (one fault, one finding).
+ */
+export function heldInInit(pod: Pod): boolean {
+  return podCondition(pod, 'Initialized')?.status !== 'True' && pod.status?.phase !== 'Running' && pod.status?.phase !== 'Succeeded';
+}
+
 export function containerSpecOf(pod: Pod, name: string | undefined): ContainerSpec | undefined {
   return [...(pod.spec?.initContainers ?? []), ...(pod.spec?.containers ?? [])].find((c) => c.name === name);
 }

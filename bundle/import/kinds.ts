@@ -39,7 +39,7 @@ export const CAN_CONTAIN: Record<ImportedKind, string[]> = {
     'cluster/namespaces.json',
     'cluster/storageclasses.json',
     'cluster/persistentvolumes.json',
-    ...['pods', 'events', 'services', 'endpoints', 'endpointslices', 'ingresses', 'persistentvolumeclaims', 'deployments', 'replicasets', 'daemonsets', 'statefulsets', 'configmaps'].map((k) => `${NAMESPACED}${k}.json`),
+    ...['pods', 'events', 'services', 'endpoints', 'endpointslices', 'ingresses', 'persistentvolumeclaims', 'deployments', 'replicasets', 'daemonsets', 'statefulsets', 'configmaps', 'jobs'].map((k) => `${NAMESPACED}${k}.json`),
     'cluster/custom/*.json',
     'cluster/logs/**',
     // Host collectors (and the in-cluster sysctl collector) when the spec asked for them.

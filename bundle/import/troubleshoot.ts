@@ -23,6 +23,7 @@ const NAMESPACED: Record<string, NamespacedKind> = {
   daemonsets: 'daemonsets',
   statefulsets: 'statefulsets',
   configmaps: 'configmaps',
+  jobs: 'jobs',
 };
 
 const CLUSTER: Record<string, 'nodes' | 'namespaces' | 'storageclasses' | 'persistentvolumes' | 'ingressclasses'> = {

@@ -122,6 +122,14 @@ describe('cluster plan', () => {
     expect([...sys, ...app].join()).not.toMatch(/secret/i);
   });
 
+  it('collects the Jobs of every namespace (job-failed reads their Failed condition)', () => {
+    for (const ns of ['kube-system', 'shop']) {
+      const item = planNamespace(k, ns).find((i) => i.path === `cluster/namespaces/${ns}/jobs.json`);
+      expect(item?.command).toContain(` 'get' 'jobs' '-n' '${ns}' '-o' 'json'`);
+      expect(item?.kind).toBe('kube');
+    }
+  });
+
   it('selects logs: all system containers, unhealthy pods elsewhere, previous only after a restart', () => {
     const pods = {
       items: [

@@ -163,6 +163,7 @@ describe('import round trip: import → analyze gives what analyzing the input g
     const byPath = new Map(imported.manifest.items.map((i) => [i.path, i.source]));
     expect(byPath.get('cluster/nodes.json')).toBe('cluster-resources/nodes.json');
     expect(byPath.get('cluster/namespaces/kube-system/persistentvolumeclaims.json')).toBe('cluster-resources/pvcs/kube-system.json');
+    expect(byPath.get('cluster/namespaces/kube-system/jobs.json')).toBe('cluster-resources/jobs/kube-system.json');
     expect(byPath.get('cluster/version.json')).toBe('cluster-info/cluster_version.json');
     expect(byPath.get('hosts/primary-node/cmd/sysctl.txt')).toBe('sysctl/primary-node');
     expect(byPath.get('cluster/logs/default/run-pod-example/example.log')).toBe('cluster-resources/pods/logs/default/run-pod-example/example.log');

@@ -81,7 +81,7 @@ export async function inputsDoc(pack: RulePack): Promise<string> {
     '',
     '- **troubleshoot.sh**: `cluster-resources/<kind>.json` and `<kind>/<namespace>.json` (nodes, namespaces, storage-classes,',
     '  pvs, pods, events, services, endpoints, endpointslices, ingress, pvcs, deployments, replicasets, daemonsets,',
-    '  statefulsets, configmaps) pass through unchanged; `cluster-resources/pods/logs/<ns>/<pod>/<container>[-previous].log`;',
+    '  statefulsets, configmaps, jobs) pass through unchanged; `cluster-resources/pods/logs/<ns>/<pod>/<container>[-previous].log`;',
     '  `cluster-info/cluster_version.json`; custom resources labsnap reads (MetalLB, Calico) merged from one file per',
     '  namespace (JSON preferred over YAML); the in-cluster `sysctl/<node>` collector; host collectors',
     '  `host-collectors/system/sysctl.json`, `kernel_modules.json` (as lsmod), `journald/<name>.txt` (kubelet, containerd,',

@@ -1,12 +1,14 @@
 // Fires per container in CrashLoopBackOff whose last run ended with a non-zero exit code, when no probe
 // failed for the pod (a failing probe is pod-crashloop-probe's finding: suspect the probe first) and the
 // container was not OOM-killed (a memory limit, not an application error). The evidence is the error
-// lines of its previous log, or the termination message when the container never got to log.
+// lines of its previous log, or the termination message when the container never got to log. An init
+// container of a pod held in its init phase is init-container-failing's finding (a sidecar, or one re-run
+// in a running pod, stays here).
 import { bundlePath } from '../../../../bundle/layout.js';
 import { itemEvidence } from '../../../engine/evidence.js';
 import type { CheckContext, CheckResult, FindingDraft, LogHit } from '../../../engine/types.js';
 import type { Model } from '../../../model/model.js';
-import { eventEvidence, eventsFor, isProbeFailure, statusesOf } from '../../../model/workloads.js';
+import { eventEvidence, eventsFor, heldInInit, isProbeFailure, statusesOf } from '../../../model/workloads.js';
 import type { Evidence } from '../../../report/types.js';
 
 /** A log line without kubectl's --timestamps prefix; a JSON line shortened to its message. */
@@ -30,6 +32,7 @@ export function check(model: Model, ctx: CheckContext): CheckResult {
     for (const s of statusesOf(pod.obj)) {
       const st = s.status;
       if (st.state?.waiting?.reason !== 'CrashLoopBackOff') continue;
+      if (s.init && heldInInit(pod.obj)) continue;
       const last = st.lastState?.terminated ?? st.state?.terminated;
       if (!last || last.exitCode === undefined || last.exitCode === 0 || last.reason === 'OOMKilled') continue;
       const container = st.name ?? '';

@@ -45,6 +45,8 @@ interface DnsState {
   evidence: Evidence[];
   objects: ObjectRef[];
   noneReady: boolean;
+  /** What is wrong with CoreDNS, for the explains relation: `not-ready` alone is what a node fault causes. */
+  problems: string[];
 }
 
 function coreDnsState(model: Model, ctx: CheckContext, ja: boolean): DnsState {
@@ -52,6 +54,7 @@ function coreDnsState(model: Model, ctx: CheckContext, ja: boolean): DnsState {
   const evidence: Evidence[] = [];
   const objects: ObjectRef[] = [];
   const problems: string[] = [];
+  const kinds: string[] = [];
   const logs = ctx.logHits('corednsLog').hits;
   const now = ctx.collectedAt.getTime();
   const recent = (h: LogHit) => (lineTime(h.text) ?? now) >= now - HOUR;
@@ -62,12 +65,21 @@ function coreDnsState(model: Model, ctx: CheckContext, ja: boolean): DnsState {
     const looping = pods.filter((p) => statusesOf(p.obj).some((s) => s.status.state?.waiting?.reason === 'CrashLoopBackOff'));
     for (const p of pods.filter((x) => !podReady(x.obj)).slice(0, 2)) {
       objects.push({ kind: 'Pod', namespace: 'kube-system', name: p.name });
+      // The node a not-ready CoreDNS pod runs on: a NotReady node or its calico-node explains it.
+      const node = p.obj.spec?.nodeName;
+      if (node && !objects.some((o) => o.kind === 'Node' && o.name === node)) objects.push({ kind: 'Node', name: node });
       evidence.push(itemEvidence(p, '/status', { phase: p.obj.status?.phase, ready: false, containerStatuses: statusesOf(p.obj).map((s) => ({ name: s.status.name, restartCount: s.status.restartCount, state: s.status.state })) }));
     }
-    if (looping.length > 0) problems.push(ja ? `CoreDNS ${looping.length}/${pods.length} が CrashLoopBackOff` : `CoreDNS ${looping.length}/${pods.length} in CrashLoopBackOff`);
-    else if (ready.length < pods.length) problems.push(ja ? `CoreDNS の Ready は ${ready.length}/${pods.length}` : `CoreDNS ${ready.length}/${pods.length} ready`);
+    if (looping.length > 0) {
+      problems.push(ja ? `CoreDNS ${looping.length}/${pods.length} が CrashLoopBackOff` : `CoreDNS ${looping.length}/${pods.length} in CrashLoopBackOff`);
+      kinds.push('crashloop');
+    } else if (ready.length < pods.length) {
+      problems.push(ja ? `CoreDNS の Ready は ${ready.length}/${pods.length}` : `CoreDNS ${ready.length}/${pods.length} ready`);
+      kinds.push('not-ready');
+    }
   }
   if (loop) {
+    kinds.push('loop');
     evidence.push({ path: loop.path, line: loop.line, excerpt: [loop.text] });
     const resolv = nodeHosts(model)
       .map((h) => kubeletConfigOf(model, h.name))
@@ -85,13 +97,14 @@ function coreDnsState(model: Model, ctx: CheckContext, ja: boolean): DnsState {
     );
   }
   if (upstream.length > 0) {
+    kinds.push('upstream');
     evidence.push(...upstream.slice(-2).map((h) => ({ path: h.path, line: h.line, excerpt: [h.text] })));
     const to = /->([\d.]+:\d+)/.exec(upstream[upstream.length - 1]!.text)?.[1];
     problems.push(ja ? `CoreDNS から上流 DNS${to ? ` ${to}` : ''} に届かない` : `CoreDNS cannot reach its upstream DNS${to ? ` ${to}` : ''}`);
   }
   const known = pods.length > 0 || logs.length > 0;
   const noneReady = pods.length > 0 && pods.every((p) => !podReady(p.obj));
-  return { broken: problems.length > 0, known, summary: problems.join(ja ? '、' : '; '), evidence, objects, noneReady };
+  return { broken: problems.length > 0, known, summary: problems.join(ja ? '、' : '; '), evidence, objects, noneReady, problems: kinds };
 }
 
 /** What the cluster says about a failing name when CoreDNS itself is fine. */
@@ -148,6 +161,7 @@ export function check(model: Model, ctx: CheckContext): CheckResult {
         pods: pods.length > 3 ? `${pods.slice(0, 3).map((p) => `${p.ns}/${p.pod}`).join(', ')} (+${pods.length - 3})` : pods.map((p) => `${p.ns}/${p.pod}`).join(', '),
         names: names.length > 0 ? ` (${names.slice(0, 4).join(', ')})` : '',
         cause: dns.summary,
+        coredns: dns.problems.join(','),
       },
       ...(dns.noneReady ? { severity: 'critical' as const } : {}),
     });
@@ -166,7 +180,7 @@ export function check(model: Model, ctx: CheckContext): CheckResult {
       subject: { level: 'namespace', name: f.ns },
       objects,
       evidence: f.hits.slice(-3).map((h) => ({ path: h.path, line: h.line, excerpt: [h.text] })),
-      values: { pods: `${f.ns}/${f.pod}`, names: names.length > 0 ? ` (${names.slice(0, 4).join(', ')})` : '', cause },
+      values: { pods: `${f.ns}/${f.pod}`, names: names.length > 0 ? ` (${names.slice(0, 4).join(', ')})` : '', cause, coredns: dns.known ? 'healthy' : 'unknown' },
     });
   }
   return { findings };

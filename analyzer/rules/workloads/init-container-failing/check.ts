@@ -7,7 +7,7 @@ import { bundlePath } from '../../../../bundle/layout.js';
 import { itemEvidence } from '../../../engine/evidence.js';
 import type { CheckContext, CheckResult, FindingDraft, LogHit } from '../../../engine/types.js';
 import type { Model } from '../../../model/model.js';
-import { eventEvidence, eventsFor, podCondition, statusesOf } from '../../../model/workloads.js';
+import { eventEvidence, eventsFor, heldInInit, statusesOf } from '../../../model/workloads.js';
 import type { Evidence } from '../../../report/types.js';
 
 const HELD = /^(CrashLoopBackOff|RunContainerError|CreateContainerError)$/;
@@ -28,7 +28,7 @@ export function check(model: Model, ctx: CheckContext): CheckResult {
   const findings: FindingDraft[] = [];
   for (const pod of model.pods()) {
     const ns = pod.namespace ?? '';
-    if (podCondition(pod.obj, 'Initialized')?.status === 'True' || pod.obj.status?.phase === 'Running' || pod.obj.status?.phase === 'Succeeded') continue;
+    if (!heldInInit(pod.obj)) continue;
     for (const s of statusesOf(pod.obj).filter((x) => x.init)) {
       const st = s.status;
       const waiting = st.state?.waiting;

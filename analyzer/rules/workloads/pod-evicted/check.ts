@@ -75,6 +75,8 @@ export function check(model: Model, ctx: CheckContext): CheckResult {
         resource: g.resource,
         pods: pods.length > 3 ? `${pods.slice(0, 3).join(', ')} (+${pods.length - 3})` : pods.join(', '),
         detail: parts.join(ja ? '、' : '; '),
+        // The node condition this resource's shortage raises, for the explains relation.
+        pressure: pressureType ?? '',
       },
       ...(severity ? { severity } : {}),
     });

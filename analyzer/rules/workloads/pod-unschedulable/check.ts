@@ -161,6 +161,15 @@ function explain(model: Model, s: Stuck, reason: SchedulingReason, allocations: 
   return '';
 }
 
+/** `taint:<key>` for a taint (the control-plane's is the design when workers stand beside it), else the reason's kind. */
+function blockerOf(model: Model, reason: SchedulingReason): string[] {
+  if (reason.kind !== 'taint') return [reason.kind];
+  const key = /\{([^:}]+)/.exec(reason.text)?.[1]?.trim();
+  if (!key) return ['taint'];
+  if (CONTROL_PLANE_TAINTS.includes(key) && !model.nodes.every((n) => (n.item.obj.spec?.taints ?? []).some((t) => t.key === key))) return [];
+  return [`taint:${key}`];
+}
+
 export function check(model: Model, ctx: CheckContext): CheckResult {
   const ja = ctx.lang === 'ja';
   if (!model.hasKube('pods') && !model.hasKube('events')) {
@@ -190,6 +199,9 @@ export function check(model: Model, ctx: CheckContext): CheckResult {
     const objects: ObjectRef[] = g.stuck.map((s) => ({ kind: 'Pod', namespace: s.namespace, name: s.name }));
     const evidence: Evidence[] = g.stuck.slice(0, 3).flatMap((s) => s.evidence);
     const details = parsed.reasons.map((r) => explain(model, first, r, allocations, ja, objects, evidence)).filter(Boolean);
+    // What keeps the pod off every node, for the explains relation: a node fault (NotReady, pressure)
+    // explains the finding only when its taint is all that stands in the way.
+    const blockers = [...new Set(parsed.reasons.flatMap((r) => blockerOf(model, r)))].sort().join(',');
     const reasons = parsed.reasons.map((r) => (r.nodes > 0 ? `${r.nodes} ${r.text}` : r.text)).join(', ');
     const since = Math.min(...g.stuck.map((s) => s.since ?? now));
     const pods = g.stuck.map((s) => `${s.namespace}/${s.name}`);
@@ -203,6 +215,7 @@ export function check(model: Model, ctx: CheckContext): CheckResult {
         age: since < now ? formatAge(now - since) : ja ? '不明' : 'unknown',
         reasons: parsed.total !== undefined ? `${parsed.available}/${parsed.total} ${ja ? 'ノードが利用可能' : 'nodes available'}: ${reasons}` : reasons,
         detail: details.length > 0 ? ` — ${details.join(ja ? '。' : '; ')}` : '',
+        blockers,
       },
     });
   }
