@@ -1,18 +1,17 @@
 // `labsnap attach BUNDLE [HOST:]FILE ...`: adds attachments to an existing bundle. Every entry is copied
 // unchanged into a new archive with the attachments (redacted like collected items when the bundle is),
 // the manifest records them (`addedLater`), and the new archive replaces the old one only when complete.
-import { open, rename, rm, stat } from 'node:fs/promises';
+import { rename, rm, stat } from 'node:fs/promises';
 import { basename, resolve } from 'node:path';
 import { LayoutError, bundlePath, segment } from '../bundle/layout.js';
 import type { ItemRecord, Manifest } from '../bundle/manifest.js';
 import { openBundle } from '../bundle/reader.js';
 import { BundleStaging, exists, writeBundle, type WrittenBundle } from '../bundle/writer.js';
 import { UsageError, errorMessage } from '../common/errors.js';
-import { attributeAttachment, parseAttachArg, unknownHostPrefix } from './attachments.js';
+import { attributeAttachment, parseAttachArg, readAttachmentTail, unknownHostPrefix } from './attachments.js';
 import { redactManifest } from './redact/bundle.js';
 import { DEFAULT_REDACTION, RedactionSession } from './redact/session.js';
 import { DEFAULT_MAX_ITEM_BYTES, ItemStore } from './run.js';
-import { TailBuffer } from './transports/local.js';
 
 export interface AttachOptions {
   bundle: string;
@@ -26,17 +25,6 @@ export interface AttachOptions {
 export interface AttachResult {
   bundle: WrittenBundle;
   added: ItemRecord[];
-}
-
-async function readTail(file: string, maxBytes: number): Promise<{ data: Buffer; truncated: boolean }> {
-  const tail = new TailBuffer(maxBytes);
-  const fh = await open(file, 'r');
-  try {
-    for await (const chunk of fh.createReadStream()) tail.push(chunk as Buffer);
-  } finally {
-    await fh.close().catch(() => undefined);
-  }
-  return { data: tail.result(), truncated: tail.truncated };
 }
 
 export async function attachToBundle(opts: AttachOptions): Promise<AttachResult> {
@@ -80,7 +68,7 @@ export async function attachToBundle(opts: AttachOptions): Promise<AttachResult>
     const store = new ItemStore(staging, redact ? session : null);
     for (const p of planned) {
       const startedAt = new Date();
-      const { data, truncated } = await readTail(p.file, opts.maxItemBytes ?? DEFAULT_MAX_ITEM_BYTES);
+      const { data, truncated } = await readAttachmentTail(p.file, opts.maxItemBytes ?? DEFAULT_MAX_ITEM_BYTES);
       const attribution = attributeAttachment(p.host, data, hosts);
       const stored = await store.put(p.path, data);
       store.record({

@@ -3,6 +3,8 @@
 // `root@cp1:~#`, its node name, its address) is attributed to that host, and the manifest says it was
 // inferred and from what.
 import { isIP } from 'node:net';
+import { open } from 'node:fs/promises';
+import { TailBuffer } from './transports/local.js';
 
 /** The manifest fields that say which host an attachment belongs to, and how that was decided. */
 export function attributeAttachment(given: string | null, data: Buffer, hosts: readonly HostRef[]): { host?: string; hostAttribution?: 'given' | 'inferred'; hostAttributionReason?: string } {
@@ -78,4 +80,16 @@ export function inferHost(data: Buffer, hosts: readonly HostRef[]): { host: stri
   if (named.size !== 1) return null;
   const [host, reason] = [...named][0]!;
   return { host, reason };
+}
+
+/** An attachment's content, or its last maxBytes when it is larger (the end of a log is what explains it). */
+export async function readAttachmentTail(file: string, maxBytes: number): Promise<{ data: Buffer; truncated: boolean }> {
+  const tail = new TailBuffer(maxBytes);
+  const fh = await open(file, 'r');
+  try {
+    for await (const chunk of fh.createReadStream()) tail.push(chunk as Buffer);
+  } finally {
+    await fh.close().catch(() => undefined);
+  }
+  return { data: tail.result(), truncated: tail.truncated };
 }

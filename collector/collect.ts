@@ -1,7 +1,7 @@
 // `labsnap collect`: reaches every host of the inventory (or this machine), runs the plan, and writes one
 // bundle. A host or item that fails is recorded and the rest goes on; Ctrl-C writes what was collected.
 import { constants as fsConstants } from 'node:fs';
-import { access, open, stat, writeFile } from 'node:fs/promises';
+import { access, stat, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { BUNDLE_FORMAT, BUNDLE_FORMAT_VERSION, LayoutError, bundlePath, bundleRootName, defaultBundleFileName, segment } from '../bundle/layout.js';
@@ -11,7 +11,7 @@ import { BundleStaging, exists, writeBundle, type WrittenBundle } from '../bundl
 import { InternalError, UsageError, errorMessage } from '../common/errors.js';
 import { packageInfo } from '../common/package-root.js';
 import { captureItem, captureReadyCommand, probeCommand, runArp } from './arp.js';
-import { attributeAttachment, parseAttachArg, unknownHostPrefix } from './attachments.js';
+import { attributeAttachment, parseAttachArg, readAttachmentTail, unknownHostPrefix } from './attachments.js';
 import { DEFAULT_HOST_KUBECONFIG, loadInventory, type Inventory, type InventoryHost, type KubeAccess } from './inventory.js';
 import { Kubectl, collectCluster, describeClusterPlan, planVersion } from './kube.js';
 import { describeItem, planHost, type HostPlanItem } from './plan.js';
@@ -20,7 +20,7 @@ import { redactManifest, rewriteBundle } from './redact/bundle.js';
 import type { ReverseMap } from './redact/pseudonymize.js';
 import { DEFAULT_REDACTION, RedactionSession, type RedactionSettings } from './redact/session.js';
 import { HostRunner, ItemStore, MAX_CHANNELS_PER_HOST, Semaphore, mapLimit, type ItemResult, type RunLimits } from './run.js';
-import { TailBuffer, connectLocal } from './transports/local.js';
+import { connectLocal } from './transports/local.js';
 import { HostUnreachableError, type ConnectSsh, type HostConnection } from './transport.js';
 
 export const DEFAULT_CONCURRENCY = 8;
@@ -261,17 +261,6 @@ async function loadSshTransport(): Promise<ConnectSsh> {
   return mod.connectSsh;
 }
 
-async function readAttachment(file: string, maxBytes: number): Promise<{ data: Buffer; truncated: boolean }> {
-  const tail = new TailBuffer(maxBytes);
-  const fh = await open(file, 'r');
-  try {
-    for await (const chunk of fh.createReadStream()) tail.push(chunk as Buffer);
-  } finally {
-    await fh.close().catch(() => undefined);
-  }
-  return { data: tail.result(), truncated: tail.truncated };
-}
-
 export async function collect(opts: CollectOptions, progress: CollectProgress, signal: AbortSignal): Promise<CollectResult> {
   const lab = await resolveLab(opts);
   const attachments = await checkAttachments(opts, lab.targets.map((t) => t.host.name));
@@ -418,7 +407,7 @@ export async function collect(opts: CollectOptions, progress: CollectProgress, s
     for (const a of attachments) {
       const path = bundlePath.attachment(a.name);
       const startedAt = new Date();
-      const { data, truncated } = await readAttachment(a.file, opts.maxItemBytes);
+      const { data, truncated } = await readAttachmentTail(a.file, opts.maxItemBytes);
       const attribution = attributeAttachment(a.host, data, lab.targets.map((t) => ({ name: t.host.name, address: t.host.address })));
       const stored = await store.put(path, data);
       store.record({ path, host: null, kind: 'attachment', source: a.given, status: 'ok', exitCode: null, stderr: null, startedAt: startedAt.toISOString(), durationMs: Date.now() - startedAt.getTime(), bytes: stored.bytes, sha256: stored.sha256, truncated, ...(stored.redactions && Object.keys(stored.redactions).length > 0 ? { redactions: stored.redactions } : {}), ...attribution });

@@ -4,6 +4,7 @@
 import { canContain, INPUT_KIND_NAMES } from '../../bundle/import/kinds.js';
 import type { ImportedInput, ItemRecord, Manifest } from '../../bundle/manifest.js';
 import { compareText } from '../../common/compare.js';
+import { pathPatternRegex } from '../../common/path-pattern.js';
 
 export type ArtifactState = 'present' | 'damaged' | 'failed' | 'missing';
 
@@ -19,7 +20,7 @@ export class ArtifactIndex {
   private readonly unreached = new Map<string, string>();
   private readonly imported: ImportedInput[];
 
-  constructor(private readonly manifest: Manifest) {
+  constructor(manifest: Manifest) {
     this.imported = manifest.imported ?? [];
     for (const item of manifest.items) this.items.set(item.path, item);
     for (const host of manifest.hosts) if (!host.reached) this.unreached.set(host.name, host.error ?? 'not reached');
@@ -90,13 +91,13 @@ export class ArtifactIndex {
 
   /** Usable paths matching a pattern (`*` within one segment, `**` across segments), sorted. */
   matchUsable(pattern: string): string[] {
-    const re = patternRegex(pattern);
+    const re = pathPatternRegex(pattern);
     return [...this.present.keys()].filter((p) => re.test(p) && this.usable(p)).sort();
   }
 
   /** Why nothing usable matches a pattern: each listed path with its reason, or the pattern itself. */
   explainMissing(pattern: string): { path: string; reason: string }[] {
-    const re = patternRegex(pattern);
+    const re = pathPatternRegex(pattern);
     const known = new Set([...this.items.keys(), ...this.present.keys(), ...this.damaged.keys()]);
     const listed = [...known].filter((p) => re.test(p)).sort();
     if (listed.length === 0) return [{ path: pattern, reason: this.imported.length > 0 ? this.absentReason(pattern) : 'not in the bundle' }];
@@ -138,19 +139,4 @@ export class ArtifactIndex {
 function firstLine(text: string): string {
   const line = text.split('\n').find((l) => l.trim().length > 0) ?? text;
   return line.length > 200 ? `${line.slice(0, 200)}…` : line;
-}
-
-const patternCache = new Map<string, RegExp>();
-
-export function patternRegex(pattern: string): RegExp {
-  let re = patternCache.get(pattern);
-  if (!re) {
-    const body = pattern
-      .split('**')
-      .map((part) => part.split('*').map((s) => s.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('[^/]*'))
-      .join('.*');
-    re = new RegExp(`^${body}$`);
-    patternCache.set(pattern, re);
-  }
-  return re;
 }

@@ -23,6 +23,7 @@ export function describeInput(manifest: { imported?: { kind: ImportedKind; input
 }
 
 import { COMMAND_TARGETS } from './commands.js';
+import { pathPatternRegex } from '../../common/path-pattern.js';
 
 const COMMANDS = [...new Set(COMMAND_TARGETS.map((t) => ('cmd' in t ? `hosts/*/cmd/${t.cmd}` : `hosts/*/files${t.file}`)))];
 
@@ -68,22 +69,7 @@ export const CAN_CONTAIN: Record<ImportedKind, string[]> = {
   ],
 };
 
-const compiled = new Map<string, RegExp>();
-
-function globRegex(pattern: string): RegExp {
-  let re = compiled.get(pattern);
-  if (!re) {
-    const body = pattern
-      .split('**')
-      .map((part) => part.split('*').map((s) => s.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('[^/]*'))
-      .join('.*');
-    re = new RegExp(`^${body}$`);
-    compiled.set(pattern, re);
-  }
-  return re;
-}
-
 /** Whether an input of this kind can ever hold `path` (a rule's pattern counts by its literal text: its `*` matches ours). */
 export function canContain(kind: ImportedKind, path: string): boolean {
-  return CAN_CONTAIN[kind].some((p) => globRegex(p).test(path));
+  return CAN_CONTAIN[kind].some((p) => pathPatternRegex(p).test(path));
 }
