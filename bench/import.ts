@@ -8,32 +8,15 @@ import { pipeline } from 'node:stream/promises';
 import { createGzip } from 'node:zlib';
 import { Header, Pax } from 'tar';
 import { classifyPath } from '../bundle/layout.js';
+import { TROUBLESHOOT_CLUSTER, TROUBLESHOOT_NAMESPACED } from '../bundle/import/troubleshoot.js';
 import { openBundle, type BundleEntry } from '../bundle/reader.js';
 
 const BLOCK = 512;
 
-const NAMESPACED_DIR: Record<string, string> = {
-  pods: 'pods',
-  events: 'events',
-  services: 'services',
-  endpoints: 'endpoints',
-  endpointslices: 'endpointslices',
-  ingresses: 'ingress',
-  persistentvolumeclaims: 'pvcs',
-  deployments: 'deployments',
-  replicasets: 'replicasets',
-  daemonsets: 'daemonsets',
-  statefulsets: 'statefulsets',
-  configmaps: 'configmaps',
-  jobs: 'jobs',
-};
-const CLUSTER_FILE: Record<string, string> = {
-  nodes: 'nodes.json',
-  namespaces: 'namespaces.json',
-  storageclasses: 'storage-classes.json',
-  persistentvolumes: 'pvs.json',
-  ingressclasses: 'ingress-classes.json',
-};
+// The importer's own tables, inverted: the benchmark writes exactly the layout the importer reads.
+const invert = (table: Record<string, string>): Record<string, string> => Object.fromEntries(Object.entries(table).map(([k, v]) => [v, k]));
+const NAMESPACED_DIR = invert(TROUBLESHOOT_NAMESPACED);
+const CLUSTER_FILE = invert(TROUBLESHOOT_CLUSTER);
 const JOURNALS: Record<string, string> = {
   'journal-kubelet.log': 'kubelet.txt',
   'journal-containerd.log': 'containerd.txt',

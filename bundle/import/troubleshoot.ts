@@ -10,7 +10,8 @@ import { commandTarget } from './commands.js';
 import { HeldContent, nodesOf, type Importer, type ImportOutput, type NodeInfo } from './output.js';
 import type { RawEntry } from './raw.js';
 
-const NAMESPACED: Record<string, NamespacedKind> = {
+/** cluster-resources/<folder>/<namespace>.json → the labsnap kind it holds (the benchmark writes the inverse). */
+export const TROUBLESHOOT_NAMESPACED: Record<string, NamespacedKind> = {
   pods: 'pods',
   events: 'events',
   services: 'services',
@@ -26,7 +27,8 @@ const NAMESPACED: Record<string, NamespacedKind> = {
   jobs: 'jobs',
 };
 
-const CLUSTER: Record<string, 'nodes' | 'namespaces' | 'storageclasses' | 'persistentvolumes' | 'ingressclasses'> = {
+/** cluster-resources/<file> → the cluster-scoped labsnap kind it holds. */
+export const TROUBLESHOOT_CLUSTER: Record<string, 'nodes' | 'namespaces' | 'storageclasses' | 'persistentvolumes' | 'ingressclasses'> = {
   'nodes.json': 'nodes',
   'namespaces.json': 'namespaces',
   'storage-classes.json': 'storageclasses',
@@ -129,18 +131,18 @@ export class TroubleshootImporter implements Importer {
       return;
     }
     if (top === 'cluster-resources' && a !== undefined) {
-      if (p.length === 2 && CLUSTER[a]) {
+      if (p.length === 2 && TROUBLESHOOT_CLUSTER[a]) {
         if (a === 'nodes.json') {
           const text = await raw.entry.text();
           this.#nodes = nodesOf(text);
           await out.put(bundlePath.clusterList('nodes'), source, 'kube', null, text);
           return;
         }
-        await out.pass(bundlePath.clusterList(CLUSTER[a]!), source, 'kube', null, raw.entry);
+        await out.pass(bundlePath.clusterList(TROUBLESHOOT_CLUSTER[a]!), source, 'kube', null, raw.entry);
         return;
       }
-      if (p.length === 3 && NAMESPACED[a] && b!.endsWith('.json')) {
-        await out.pass(bundlePath.namespacedList(b!.slice(0, -5), NAMESPACED[a]!), source, 'kube', null, raw.entry);
+      if (p.length === 3 && TROUBLESHOOT_NAMESPACED[a] && b!.endsWith('.json')) {
+        await out.pass(bundlePath.namespacedList(b!.slice(0, -5), TROUBLESHOOT_NAMESPACED[a]!), source, 'kube', null, raw.entry);
         return;
       }
       if (a === 'pods' && b === 'logs' && p.length === 6 && p[5]!.endsWith('.log')) {
