@@ -67,6 +67,7 @@ export class LogScanner {
   /** Place of each scanned artifact in the pass. */
   private readonly ordinals = new Map<string, number>();
   private nextOrdinal = 0;
+  private readonly prefilterCache = new Map<string, RegExp[]>();
 
   constructor(specs: Map<string, LogPatternSpec>) {
     for (const [key, spec] of [...specs.entries()].sort(([a], [b]) => compareText(a, b))) {
@@ -122,10 +123,7 @@ export class LogScanner {
     // Alternations find candidate lines in one regex pass per case mode over each chunk (a
     // case-insensitive alternation of every pattern costs about half again as much as the two apart);
     // each candidate line is then confirmed against the individual patterns.
-    const combined = [false, true]
-      .map((ignoreCase) => patterns.filter((p) => (p.spec.ignoreCase ?? false) === ignoreCase))
-      .filter((group) => group.length > 0)
-      .map((group) => new RegExp(group.map((p) => `(?:${ungroup(p.spec.regex)})`).join('|'), group[0]!.spec.ignoreCase ? 'gim' : 'gm'));
+    const combined = this.prefilters(patterns);
     for (const p of patterns) p.scanned.add(path);
     const origin = originOf(ref);
     let carry = '';
@@ -147,6 +145,24 @@ export class LogScanner {
         carry = '';
       },
     };
+  }
+
+  /**
+   * The candidate-line alternations for one set of patterns, built once per set. Several rules share a
+   * pattern (the image-pull messages are read by four), and an alternation tries every branch at every
+   * position, so each distinct pattern appears in it once.
+   */
+  private prefilters(patterns: CompiledPattern[]): RegExp[] {
+    const setKey = patterns.map((p) => p.key).join('\n');
+    let combined = this.prefilterCache.get(setKey);
+    if (!combined) {
+      combined = [false, true].flatMap((ignoreCase) => {
+        const sources = new Set(patterns.filter((p) => (p.spec.ignoreCase ?? false) === ignoreCase).map((p) => ungroup(p.spec.regex)));
+        return sources.size === 0 ? [] : [new RegExp([...sources].map((source) => `(?:${source})`).join('|'), ignoreCase ? 'gim' : 'gm')];
+      });
+      this.prefilterCache.set(setKey, combined);
+    }
+    return combined;
   }
 
   /** Everything scanned so far, for the thread that merges it (see absorb). */
