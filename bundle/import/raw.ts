@@ -6,13 +6,12 @@
 import { createHash } from 'node:crypto';
 import { createReadStream, type Dirent } from 'node:fs';
 import { pipeline, Readable, Transform } from 'node:stream';
-import { createGunzip } from 'node:zlib';
 import xz from 'xz-decompress';
 import { InputError, errorMessage } from '../../common/errors.js';
 import type { BundleEntry, EntryProblem, ReaderLimits } from '../reader.js';
 import { fileSource, openRegular, sortedChildren, specialKind } from '../reader-dir.js';
 import { checkEntryName, formatBytes, StreamedEntry } from '../reader-entry.js';
-import { ByteSource, KIND_PROBLEM, streamErrorDetail, tarRecords, type PassState } from '../reader-tar.js';
+import { ByteSource, KIND_PROBLEM, readingGunzip, streamErrorDetail, tarRecords, type PassState } from '../reader-tar.js';
 import { join } from 'node:path';
 import { readlink } from 'node:fs/promises';
 
@@ -63,7 +62,7 @@ function archiveStream(path: string, container: Exclude<Container, 'directory'>,
   });
   const ignore = (): void => undefined;
   const raw = createReadStream(path, { highWaterMark: CHUNK });
-  if (container === 'tar.gz') return pipeline(raw, tap, createGunzip({ chunkSize: CHUNK }), ignore);
+  if (container === 'tar.gz') return pipeline(raw, tap, readingGunzip(), ignore);
   if (container === 'tar') return pipeline(raw, tap, ignore);
   // xz-decompress is liblzma's xz-embedded compiled to WebAssembly: streaming, no native build, no shell-out.
   const compressed = pipeline(raw, tap, ignore);
